@@ -1,0 +1,1 @@
+"""The SQLAlchemy driver (placeholder)."""

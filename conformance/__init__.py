@@ -1,0 +1,1 @@
+"""The novadb conformance suite: one set of tests every driver must pass."""

@@ -1,0 +1,1 @@
+"""pytest plugin of the novadb conformance suite (placeholder while it is built)."""

@@ -1,0 +1,62 @@
+"""Schema versions: `db_sync()` creates or upgrades the configured backend's schema.
+
+SQL backends use Alembic; Mongo creates collections and indexes; memory has
+nothing to create.  Version 1, on every backend, also seeds the five default
+flavors (`default_flavor_rows`).
+"""
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from novadb import exception, loader, timeutils, values
+
+LATEST_VERSION = 1
+
+# (name, memory_mb, vcpus, root_gb) of the five default flavors, ids 1-5 in this order.
+DEFAULT_FLAVORS = (
+    ("m1.tiny", 512, 1, 0),
+    ("m1.small", 2048, 1, 20),
+    ("m1.medium", 4096, 2, 40),
+    ("m1.large", 8192, 4, 80),
+    ("m1.xlarge", 16384, 8, 160),
+)
+
+
+def default_flavor_rows(now: datetime.datetime | None = None) -> list[dict[str, Any]]:
+    """Complete instance_types rows of the five default flavors (models.md §1.5)."""
+    from novadb.schema.models import InstanceTypes
+
+    now = now or timeutils.utcnow()
+    rows = []
+    for flavor_id, (name, memory_mb, vcpus, root_gb) in enumerate(DEFAULT_FLAVORS, start=1):
+        checked, _ = values.check_values(InstanceTypes, {
+            "id": flavor_id, "name": name, "memory_mb": memory_mb, "vcpus": vcpus,
+            "root_gb": root_gb, "ephemeral_gb": 0, "flavorid": str(flavor_id), "swap": 0,
+            "rxtx_factor": 1.0, "vcpu_weight": None, "disabled": False, "is_public": True,
+        })
+        rows.append(values.new_row(InstanceTypes, checked, now))
+    return rows
+
+
+def _check_version(version: Any) -> int | None:
+    if version is None:
+        return None
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        raise exception.NovaException(f"version should be an integer, not {version!r}") from None
+    if not 0 <= number <= LATEST_VERSION:
+        raise exception.NovaException(
+            f"unknown schema version {number}; the latest is {LATEST_VERSION}")
+    return number
+
+
+def db_sync(version: Any = None) -> None:
+    """Create or upgrade the configured backend's schema to `version` (None: latest)."""
+    loader.get_driver().db_sync(_check_version(version))
+
+
+def db_version() -> int | None:
+    """The configured backend's schema version, or None before `db_sync`."""
+    return loader.get_driver().db_version()

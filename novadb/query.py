@@ -1,0 +1,271 @@
+"""Backend-neutral filter expressions and orderings.
+
+A filter is a small immutable tree (`Cmp`, `In`, `IsNull`, `Contains`, `Regex`,
+`And`, `Or`, `TRUE`, `FALSE`) over the columns of one model.  Every backend
+translates it natively (a SQL WHERE clause, a Mongo filter document); `evaluate`
+is the reference semantics, written once here, which the memory backend uses
+directly and the conformance suite holds every other backend to.
+
+The semantics are SQL's three-valued logic (core.md §1.6): a NULL column never
+equals, differs from, orders against or matches anything; `Cmp(c, 'eq', None)`
+is never built (use `IsNull`).
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+__all__ = [
+    "Expr", "Cmp", "In", "IsNull", "Contains", "Regex", "And", "Or", "TRUE", "FALSE",
+    "Order", "and_", "or_", "eq", "evaluate", "matches", "sort_key", "sort_rows",
+    "columns_of",
+]
+
+_OPS = ("eq", "ne", "lt", "le", "gt", "ge")
+
+
+class Expr:
+    """Base of every filter node; `&` and `|` combine nodes."""
+
+    __slots__ = ()
+
+    def __and__(self, other: "Expr") -> "Expr":
+        return and_(self, other)
+
+    def __or__(self, other: "Expr") -> "Expr":
+        return or_(self, other)
+
+
+@dataclasses.dataclass(frozen=True, eq=True)
+class Cmp(Expr):
+    """`column <op> value` with op one of eq, ne, lt, le, gt, ge; value is not None."""
+
+    column: str
+    op: str
+    value: Any
+
+    def __post_init__(self) -> None:
+        if self.op not in _OPS:
+            raise ValueError(f"unknown comparison {self.op!r}")
+        if self.value is None:
+            raise ValueError("compare with None through IsNull")
+
+
+@dataclasses.dataclass(frozen=True, eq=True)
+class In(Expr):
+    """`column IN values`; None elements match nothing, an empty tuple matches no row."""
+
+    column: str
+    values: tuple
+
+    def __init__(self, column: str, values: Iterable[Any]):
+        object.__setattr__(self, "column", column)
+        object.__setattr__(self, "values", tuple(values))
+
+
+@dataclasses.dataclass(frozen=True, eq=True)
+class IsNull(Expr):
+    """`column IS NULL` (or IS NOT NULL when `negate`)."""
+
+    column: str
+    negate: bool = False
+
+
+@dataclasses.dataclass(frozen=True, eq=True)
+class Contains(Expr):
+    """The column's text contains `text` literally, ASCII letters compared without case."""
+
+    column: str
+    text: str
+
+
+@dataclasses.dataclass(frozen=True, eq=True)
+class Regex(Expr):
+    """Python `re.search(pattern, column)` finds a match (case-sensitive, unanchored)."""
+
+    column: str
+    pattern: str
+
+
+@dataclasses.dataclass(frozen=True, eq=True)
+class And(Expr):
+    items: tuple
+
+
+@dataclasses.dataclass(frozen=True, eq=True)
+class Or(Expr):
+    items: tuple
+
+
+@dataclasses.dataclass(frozen=True, eq=True)
+class _Const(Expr):
+    value: bool
+
+
+TRUE = _Const(True)
+FALSE = _Const(False)
+
+
+def and_(*items: Expr | None) -> Expr:
+    """AND of the items, flattened; None items are skipped; no items is TRUE."""
+    out: list[Expr] = []
+    for item in items:
+        if item is None or item == TRUE:
+            continue
+        if item == FALSE:
+            return FALSE
+        out.extend(item.items if isinstance(item, And) else (item,))
+    if not out:
+        return TRUE
+    return out[0] if len(out) == 1 else And(tuple(out))
+
+
+def or_(*items: Expr | None) -> Expr:
+    """OR of the items, flattened; None items are skipped; no items is FALSE."""
+    out: list[Expr] = []
+    for item in items:
+        if item is None or item == FALSE:
+            continue
+        if item == TRUE:
+            return TRUE
+        out.extend(item.items if isinstance(item, Or) else (item,))
+    if not out:
+        return FALSE
+    return out[0] if len(out) == 1 else Or(tuple(out))
+
+
+def eq(column: str, value: Any) -> Expr:
+    """`column == value`, or IS NULL when value is None."""
+    return IsNull(column) if value is None else Cmp(column, "eq", value)
+
+
+def columns_of(expr: Expr) -> set[str]:
+    """Every column name an expression reads."""
+    if isinstance(expr, (And, Or)):
+        out: set[str] = set()
+        for item in expr.items:
+            out |= columns_of(item)
+        return out
+    if isinstance(expr, _Const):
+        return set()
+    return {expr.column}  # type: ignore[attr-defined]
+
+
+@dataclasses.dataclass(frozen=True)
+class Order:
+    """One sort column; NULL is the smallest value in either direction."""
+
+    column: str
+    descending: bool = False
+
+
+# -- reference semantics -------------------------------------------------------
+
+_CMP: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+}
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def ascii_lower(text: str) -> str:
+    """Lower-case ASCII letters only (the case rule of `Contains`)."""
+    return text.translate(_ASCII_LOWER)
+
+
+def _comparable(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return True
+    return type(a) is type(b)
+
+
+def evaluate(expr: Expr, row: Mapping[str, Any],
+             regex_search: Callable[[str, str], bool] | None = None) -> bool | None:
+    """Evaluate `expr` on `row` with SQL's three-valued logic (True, False or None)."""
+    if isinstance(expr, _Const):
+        return expr.value
+    if isinstance(expr, And):
+        result: bool | None = True
+        for item in expr.items:
+            value = evaluate(item, row, regex_search)
+            if value is False:
+                return False
+            if value is None:
+                result = None
+        return result
+    if isinstance(expr, Or):
+        result = False
+        for item in expr.items:
+            value = evaluate(item, row, regex_search)
+            if value is True:
+                return True
+            if value is None:
+                result = None
+        return result
+    value = row.get(expr.column)  # type: ignore[attr-defined]
+    if isinstance(expr, IsNull):
+        return (value is not None) if expr.negate else (value is None)
+    if value is None:
+        return None
+    if isinstance(expr, Cmp):
+        if not _comparable(value, expr.value):
+            # A value of another type never equals; ordering across types is unknown.
+            return expr.op == "ne" if expr.op in ("eq", "ne") else None
+        return _CMP[expr.op](value, expr.value)
+    if isinstance(expr, In):
+        hits = [v for v in expr.values if v is not None]
+        if any(_comparable(value, v) and value == v for v in hits):
+            return True
+        return None if len(hits) != len(expr.values) else False
+    if isinstance(expr, Contains):
+        return ascii_lower(expr.text) in ascii_lower(str(value))
+    if isinstance(expr, Regex):
+        search = regex_search or (lambda pattern, text: re.search(pattern, text) is not None)
+        return search(expr.pattern, value if isinstance(value, str) else str(value))
+    raise TypeError(f"not a filter expression: {expr!r}")
+
+
+def matches(expr: Expr | None, row: Mapping[str, Any]) -> bool:
+    """True when the row satisfies the filter (unknown counts as no)."""
+    return expr is None or evaluate(expr, row) is True
+
+
+class _Key:
+    """Sort key for one value: NULL smallest, then the value itself."""
+
+    __slots__ = ("value", "descending")
+
+    def __init__(self, value: Any, descending: bool):
+        self.value = value
+        self.descending = descending
+
+    def __lt__(self, other: "_Key") -> bool:
+        a, b = self.value, other.value
+        if self.descending:
+            a, b = b, a
+        if a is None:
+            return b is not None
+        if b is None:
+            return False
+        return a < b
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.value == other.value
+
+
+def sort_key(order: Sequence[Order]) -> Callable[[Mapping[str, Any]], tuple]:
+    """A key function ordering rows by `order` (NULL smallest)."""
+    return lambda row: tuple(_Key(row.get(o.column), o.descending) for o in order)
+
+
+def sort_rows(rows: Iterable[Mapping[str, Any]], order: Sequence[Order]) -> list:
+    """Rows sorted by `order`; stable for ties."""
+    return sorted(rows, key=sort_key(order))

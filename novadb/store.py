@@ -1,0 +1,142 @@
+"""The storage interface a backend implements under the generic driver.
+
+`novadb.generic.StoreDriver` implements every API function once, on top of a
+`Store`: a backend supplies storage (rows in, rows out, conditional writes,
+transactions), never policy.  This is the whole surface a backend must write;
+everything else it may override only to be faster or atomic natively.
+
+Rows are plain dicts keyed by the model's declared columns, holding the Python
+values the schema declares (naive-UTC `datetime` in whole milliseconds, `bool`,
+`int`, `float`, `str`, None).  Filters are `novadb.query` expressions and orders
+are `novadb.query.Order` lists with NULL as the smallest value.
+"""
+from __future__ import annotations
+
+import abc
+import contextlib
+from typing import Any, ContextManager, Iterator, Sequence
+
+from novadb import query
+from novadb.schema.types import Model, UniqueKey
+
+__all__ = ["Store", "Transaction", "UniqueViolation", "TransientError"]
+
+
+class UniqueViolation(Exception):
+    """A write would break a unique key (or the primary key) of `model`.
+
+    `key` is the declared key when the backend can tell which, else None (the
+    generic layer then finds it).  Not a novadb.exception: the generic layer
+    turns it into the key's `Duplicate` or handles it.
+    """
+
+    def __init__(self, model: type[Model], key: UniqueKey | None = None,
+                 detail: str = ""):
+        super().__init__(f"{model.__tablename__}: unique key {key.name if key else '?'} "
+                         f"violated {detail}".rstrip())
+        self.model = model
+        self.key = key
+
+
+class TransientError(Exception):
+    """The transaction lost a race the backend could not wait out (deadlock,
+    serialization failure); the generic layer retries the whole call."""
+
+
+class Transaction(abc.ABC):
+    """One unit of work: all its writes happen, or none do.
+
+    SQL backends give isolation too (row locks with `for_update`); a backend
+    without multi-document transactions (Mongo) undoes its writes on failure,
+    and every check-and-set the generic layer makes is a single conditional
+    `update` or a unique key, so it is race-free without isolation.
+    """
+
+    @abc.abstractmethod
+    def select(self, model: type[Model], where: query.Expr | None = None,
+               order_by: Sequence[query.Order] = (), limit: int | None = None,
+               for_update: bool = False) -> list[dict[str, Any]]:
+        """Rows of `model` matching `where`, in `order_by` order (then by
+        primary key), at most `limit`.  `for_update` locks them until the
+        transaction ends where the backend has row locks."""
+
+    @abc.abstractmethod
+    def count(self, model: type[Model], where: query.Expr | None = None) -> int:
+        """How many rows of `model` match `where`."""
+
+    def aggregate(self, model: type[Model], where: query.Expr | None = None,
+                  group_by: Sequence[str] = (), sums: Sequence[str] = ()
+                  ) -> list[dict[str, Any]]:
+        """One dict per group of matching rows (a single dict without
+        `group_by`): the group columns, ``count``, and for each column of
+        `sums` the sum of its non-NULL values (None when there are none).
+        Groups come in ascending order of the group columns."""
+        rows = self.select(model, where)
+        groups: dict[tuple, list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(tuple(row[c] for c in group_by), []).append(row)
+        if not group_by and not groups:
+            groups[()] = []
+        out = []
+        for key in _sorted_keys(groups):
+            members = groups[key]
+            item: dict[str, Any] = dict(zip(group_by, key))
+            item["count"] = len(members)
+            for column in sums:
+                present = [r[column] for r in members if r[column] is not None]
+                item[column] = sum(present) if present else None
+            out.append(item)
+        return out
+
+    @abc.abstractmethod
+    def insert(self, model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
+        """Store a complete row and return it as stored (with its generated
+        primary key).  Raises `UniqueViolation`."""
+
+    @abc.abstractmethod
+    def update(self, model: type[Model], where: query.Expr | None,
+               values: dict[str, Any]) -> int:
+        """Set `values` on every row matching `where` at the time of the write
+        (a conditional write: the condition and the change are one atomic step
+        per row).  Returns how many rows matched.  Raises `UniqueViolation`."""
+
+    @abc.abstractmethod
+    def delete(self, model: type[Model], where: query.Expr | None) -> int:
+        """Remove the matching rows for good (a hard delete); returns the count."""
+
+    @abc.abstractmethod
+    def savepoint(self) -> ContextManager[None]:
+        """A nested unit: an exception inside undoes only the nested writes,
+        and the transaction stays usable."""
+
+
+def _sorted_keys(groups: dict[tuple, Any]) -> list[tuple]:
+    width = len(next(iter(groups))) if groups else 0
+    order = [query.Order(str(i)) for i in range(width)]
+    keyed = [({str(i): v for i, v in enumerate(k)}, k) for k in groups]
+    return [k for _, k in sorted(keyed, key=lambda pair: query.sort_key(order)(pair[0]))]
+
+
+class Store(abc.ABC):
+    """A backend's storage for every model of `novadb.schema`."""
+
+    @abc.abstractmethod
+    def transaction(self, write: bool = False) -> ContextManager[Transaction]:
+        """Open a transaction; `write` says whether it will write (SQLite takes
+        its write lock up front for those)."""
+
+    @abc.abstractmethod
+    def sync_schema(self, version: int | None = None) -> None:
+        """Create or upgrade the stored schema to `version` (None: latest)."""
+
+    @abc.abstractmethod
+    def schema_version(self) -> int | None:
+        """The stored schema version, or None before `sync_schema`."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+@contextlib.contextmanager
+def nothing() -> Iterator[None]:
+    yield

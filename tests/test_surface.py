@@ -1,0 +1,107 @@
+"""The public surface: novadb's 298 functions, their guards, and the Driver interface.
+
+The seed list is read from spec/seed_api.json; set NOVADB_SPEC_DIR to the spec folder when
+it is not at ../shared/spec beside the project.
+"""
+import inspect
+import json
+import os
+import pathlib
+
+import pytest
+
+import novadb
+from novadb import api, policy
+from novadb.driver import Driver
+
+HELPERS = ("constraint", "equal_any", "not_equal")
+GUARDS = {policy.ADMIN_ONLY, policy.ANY_CONTEXT, policy.NO_CONTEXT_CHECK}
+
+_SPEC_DIR = pathlib.Path(os.environ.get(
+    "NOVADB_SPEC_DIR", pathlib.Path(__file__).resolve().parents[2] / "shared" / "spec"))
+_SEED = _SPEC_DIR / "seed_api.json"
+
+
+def _seed_names():
+    if not _SEED.is_file():
+        return []
+    return [fn["name"] for fn in json.loads(_SEED.read_text())["functions"]]
+
+
+SEED_NAMES = _seed_names()
+needs_seed = pytest.mark.skipif(not SEED_NAMES, reason=f"no seed list at {_SEED}")
+DATA_NAMES = [name for name in api.__all__ if name not in HELPERS]
+
+
+def _params(func, skip_self=False):
+    params = list(inspect.signature(func).parameters.values())
+    return params[1:] if skip_self else params
+
+
+@needs_seed
+def test_seed_names_are_exported():
+    assert len(SEED_NAMES) == 298
+    assert sorted(api.__all__) == sorted(SEED_NAMES)
+    assert set(SEED_NAMES) <= set(novadb.__all__)
+    assert "configure" in novadb.__all__
+    for name in SEED_NAMES:
+        assert callable(getattr(novadb, name)), name
+
+
+@needs_seed
+@pytest.mark.parametrize("name", [n for n in SEED_NAMES if n not in HELPERS])
+def test_driver_method_matches_api_signature(name):
+    method = getattr(Driver, name)
+    assert getattr(method, "__isabstractmethod__", False), name
+    assert _params(method, skip_self=True) == _params(getattr(novadb, name))
+
+
+@pytest.mark.parametrize("name", DATA_NAMES)
+def test_api_function_has_guard_and_driver_method(name):
+    func = getattr(api, name)
+    assert getattr(func, "guard", None) in GUARDS, name
+    assert _params(getattr(Driver, name), skip_self=True) == _params(func)
+
+
+def test_driver_has_no_other_abstract_methods():
+    assert set(Driver.__abstractmethods__) == set(DATA_NAMES) | {"db_sync", "db_version"}
+    assert len(DATA_NAMES) == 295
+
+
+def test_helpers_are_unguarded_and_driverless():
+    for name in HELPERS:
+        assert not hasattr(getattr(api, name), "guard"), name
+        assert not hasattr(Driver, name), name
+
+
+def test_helpers_build_constraint_objects():
+    from novadb.constraints import Constraint, EqualityCondition, InequalityCondition
+
+    eq = novadb.equal_any("a", None)
+    ne = novadb.not_equal("b")
+    assert isinstance(eq, EqualityCondition) and eq.values == ("a", None)
+    assert isinstance(ne, InequalityCondition) and ne.values == ("b",)
+    cons = novadb.constraint(host=eq, vm_state=ne)
+    assert isinstance(cons, Constraint)
+    assert cons.conditions == {"host": eq, "vm_state": ne}
+
+
+def test_calls_reach_the_driver_with_every_argument():
+    from novadb import loader
+    from novadb.context import get_admin_context
+
+    calls = []
+
+    class Recorder:
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: calls.append((name, args, kwargs)) or name
+
+    loader._driver, saved = Recorder(), loader._driver
+    try:
+        ctxt = get_admin_context()
+        assert novadb.task_log_get(ctxt, "t", "b", "e", "h") == "task_log_get"
+        assert novadb.aggregate_create(ctxt, {"name": "a"}) == "aggregate_create"
+    finally:
+        loader._driver = saved
+    assert calls == [("task_log_get", (ctxt, "t", "b", "e", "h", None, None), {}),
+                     ("aggregate_create", (ctxt, {"name": "a"}, None), {})]
