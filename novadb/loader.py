@@ -70,6 +70,11 @@ def get_driver() -> Any:
         return _driver
 
 
+def current() -> Any:
+    """The loaded driver, or None when none is loaded."""
+    return _driver
+
+
 def reset() -> None:
     """Drop the loaded driver (closing it); the next call loads it anew."""
     global _driver

@@ -157,3 +157,14 @@ def _unique_index(model: type[Model], key: UniqueKey, name: str, dialect: str,
     if _is_mysql(dialect) and key.live_only:
         cols.append(LIVE_COLUMN)
     return sa.Index(name, *cols, unique=True, **where)
+
+
+def advance_sequences(bind: sa.Connection, table: sa.Table) -> None:
+    """After rows with explicit ids, make PostgreSQL's id sequence continue past them."""
+    if bind.dialect.name != "postgresql":
+        return
+    for column in table.primary_key.columns:
+        if column.autoincrement is True:
+            bind.execute(sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                f"GREATEST((SELECT MAX({column.name}) FROM {table.name}), 1))"))

@@ -1,0 +1,166 @@
+"""Conformance provisioning of the SQLAlchemy driver: SQLite (memory, file),
+PostgreSQL and MariaDB/MySQL.
+
+Each test session (or xdist worker) gets its own database, migrated once;
+before each test the tables that hold rows are emptied, their id counters
+restarted and the default flavors re-seeded; the database is dropped at the
+end.  A server that cannot be reached fails the tests that need it.
+"""
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import tempfile
+from typing import Any
+
+import sqlalchemy as sa
+
+from novadb import loader, migration
+from novadb.backends.sqlalchemy import tables
+from novadb.backends.sqlalchemy.store import dialect_of
+from novadb.conformance.provision import Provisioner
+from novadb.schema import MODELS
+
+
+class SQLProvisioner(Provisioner):
+    """Shared by every SQL configuration: `database_url` names the test database."""
+
+    backend = "sqlalchemy"
+    database_url = ""
+
+    def flags(self) -> dict[str, Any]:
+        return {"db_backend": "sqlalchemy", "sql_connection": self.database_url}
+
+    def reset(self) -> None:
+        if not self.is_active():
+            self.activate()
+        store = loader.get_driver().store
+        with store.engine.begin() as conn:
+            _empty(conn, store.schema.tables)
+        if store.dialect == "mysql":
+            with store.engine.begin() as conn:
+                _restart_mysql_counters(conn, store.schema.tables)
+        with store.engine.begin() as conn:
+            flavors = store.schema.tables["instance_types"]
+            conn.execute(flavors.insert(), migration.default_flavor_rows())
+            tables.advance_sequences(conn, flavors)
+
+    def describe(self) -> str:
+        return sa.engine.make_url(self.database_url).render_as_string(hide_password=True)
+
+
+def _nonempty(conn: sa.Connection, all_tables: dict[str, sa.Table]) -> list[str]:
+    """Names of the tables holding rows, in one round trip."""
+    probes = [sa.select(sa.literal(name).label("name"))
+              .where(sa.exists(sa.select(sa.literal(1)).select_from(table)))
+              for name, table in all_tables.items()]
+    return [row.name for row in conn.execute(sa.union_all(*probes))]
+
+
+def _empty(conn: sa.Connection, all_tables: dict[str, sa.Table]) -> None:
+    names = _nonempty(conn, all_tables)
+    dialect = conn.dialect.name
+    for name in names:
+        conn.execute(all_tables[name].delete())
+    if not names:
+        return
+    if dialect == "sqlite":
+        conn.execute(sa.text("DELETE FROM sqlite_sequence"))
+    elif dialect == "postgresql":
+        for name in names:
+            pk = MODELS_BY_TABLE[name].primary_key
+            if pk.autoincrement:
+                conn.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', '{pk.name}'), 1, false)"))
+
+
+def _restart_mysql_counters(conn: sa.Connection, all_tables: dict[str, sa.Table]) -> None:
+    rows = conn.execute(sa.text(
+        "SELECT table_name, auto_increment FROM information_schema.tables "
+        "WHERE table_schema = DATABASE() AND auto_increment > 1"))
+    for name, _ in rows:
+        conn.execute(sa.text(f"ALTER TABLE `{name}` AUTO_INCREMENT = 1"))
+
+
+MODELS_BY_TABLE = {m.__tablename__: m for m in MODELS.values()}
+
+
+class SQLiteMemoryProvisioner(SQLProvisioner):
+    """``sqlite://``: one in-memory database shared by the process's threads."""
+
+    database_url = "sqlite://"
+
+    def describe(self) -> str:
+        return "SQLite in memory (sqlite://)"
+
+
+class SQLiteFileProvisioner(SQLProvisioner):
+    """A SQLite file in a temporary directory."""
+
+    def create(self) -> None:
+        self.directory = tempfile.mkdtemp(prefix="novadb-")
+        path = pathlib.Path(self.directory) / f"novadb-{self.worker}.sqlite"
+        self.database_url = f"sqlite:///{path}"
+
+    def drop(self) -> None:
+        loader.reset()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class ServerProvisioner(SQLProvisioner):
+    """A database of its own on a PostgreSQL or MariaDB/MySQL server."""
+
+    default_server = ""
+    env_var = ""
+
+    def server_url(self) -> sa.engine.URL:
+        url = sa.engine.make_url(os.environ.get(self.env_var) or self.default_server)
+        if self.url and dialect_of(sa.engine.make_url(self.url)) == dialect_of(url):
+            url = sa.engine.make_url(self.url)
+        return url
+
+    def create(self) -> None:
+        server = self.server_url()
+        name = f"novadb_test_{self.worker}"
+        self.database_url = server.set(database=name).render_as_string(hide_password=False)
+        engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                self.drop_database(conn, name)
+                self.create_database(conn, name)
+        finally:
+            engine.dispose()
+        self.name_in_server = name
+
+    def drop(self) -> None:
+        loader.reset()
+        engine = sa.create_engine(self.server_url(), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                self.drop_database(conn, self.name_in_server)
+        finally:
+            engine.dispose()
+
+    def create_database(self, conn: sa.Connection, name: str) -> None:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+
+    def drop_database(self, conn: sa.Connection, name: str) -> None:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+
+
+class PostgreSQLProvisioner(ServerProvisioner):
+    default_server = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    env_var = "NOVADB_TEST_POSTGRESQL_URL"
+
+    def drop_database(self, conn: sa.Connection, name: str) -> None:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+class MySQLProvisioner(ServerProvisioner):
+    default_server = "mysql+pymysql://root@127.0.0.1:3306/"
+    env_var = "NOVADB_TEST_MYSQL_URL"
+
+    def create_database(self, conn: sa.Connection, name: str) -> None:
+        conn.execute(sa.text(
+            f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"))

@@ -1,0 +1,277 @@
+"""The SQL store: SQLAlchemy Core on SQLite, PostgreSQL and MariaDB/MySQL.
+
+One connection and one transaction per API call.  Check-and-set is a
+conditional UPDATE whose row count decides; `for_update` reads take row locks
+(PostgreSQL, MariaDB).  Write transactions on SQLite begin IMMEDIATE, so
+writers are serialized; an in-memory ``sqlite://`` database is one connection
+shared by every thread, so its transactions are serialized in-process.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from decimal import Decimal
+from typing import Any, Iterator, Sequence
+
+import sqlalchemy as sa
+from oslo_db.sqlalchemy import exc_filters
+from sqlalchemy import event, pool
+
+from novadb import query
+from novadb.backends.sqlalchemy import errors, tables
+from novadb.backends.sqlalchemy.filters import compile_filter, compile_order
+from novadb.schema.types import Model, UniqueKey
+from novadb.store import Store, Transaction
+
+_BEGIN = "novadb_sqlite_begin"
+
+
+def dialect_of(url: sa.engine.URL) -> str:
+    """sqlite, postgresql or mysql (MariaDB included)."""
+    name = url.get_backend_name()
+    return "mysql" if name in ("mysql", "mariadb") else name
+
+
+def make_engine(conf: Any, url: str | sa.engine.URL) -> sa.Engine:
+    """An engine for `url` configured as novadb needs it on its dialect."""
+    url = sa.engine.make_url(url)
+    dialect = dialect_of(url)
+    in_memory = dialect == "sqlite" and url.database in (None, "", ":memory:")
+    kwargs: dict[str, Any] = {}
+    debug = conf.sql_connection_debug
+    if debug >= 100:
+        kwargs["echo"] = "debug"
+    elif debug >= 50:
+        kwargs["echo"] = True
+    if dialect == "sqlite":
+        if in_memory:
+            kwargs.update(poolclass=pool.StaticPool,
+                          connect_args={"check_same_thread": False})
+        else:
+            kwargs.update(connect_args={"timeout": 60, "check_same_thread": False})
+    else:
+        kwargs.update(pool_pre_ping=True, pool_recycle=conf.sql_idle_timeout,
+                      isolation_level="READ COMMITTED")
+        if dialect == "mysql" and "charset" not in url.query:
+            url = url.update_query_dict({"charset": "utf8mb4"})
+    engine = sa.create_engine(url, **kwargs)
+    exc_filters.register_engine(engine)
+    if dialect == "sqlite":
+        _sqlite_events(engine, conf, in_memory)
+    return engine
+
+
+def _sqlite_events(engine: sa.Engine, conf: Any, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, record: Any) -> None:
+        # Let SQLAlchemy (not pysqlite) emit BEGIN, so IMMEDIATE and SAVEPOINT work.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        if not conf.sqlite_synchronous:
+            cursor.execute("PRAGMA synchronous=OFF")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: sa.Connection) -> None:
+        mode = connection.get_execution_options().get(_BEGIN, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class SQLTransaction(Transaction):
+    def __init__(self, store: "SQLStore", conn: sa.Connection):
+        self.store = store
+        self.conn = conn
+
+    def _table(self, model: type[Model]) -> sa.Table:
+        return self.store.schema.tables[model.__tablename__]
+
+    def _columns(self, model: type[Model], table: sa.Table) -> list[sa.Column]:
+        return [table.c[name] for name in model.columns]
+
+    @contextlib.contextmanager
+    def _errors(self, model: type[Model] | None = None) -> Iterator[None]:
+        try:
+            yield
+        except errors.CAUGHT as exc:
+            raise errors.translate(exc, self.store, model) from exc
+
+    def select(self, model: type[Model], where: query.Expr | None = None,
+               order_by: Sequence[query.Order] = (), limit: int | None = None,
+               for_update: bool = False) -> list[dict[str, Any]]:
+        table = self._table(model)
+        dialect = self.store.dialect
+        condition, exact = compile_filter(where, table, dialect)
+        order = list(order_by) + [query.Order(model.primary_key.name)]
+        stmt = (sa.select(*self._columns(model, table)).where(condition)
+                .order_by(*compile_order(order, table, dialect)))
+        if limit is not None and exact:
+            stmt = stmt.limit(limit)
+        if for_update and dialect != "sqlite":
+            stmt = stmt.with_for_update()
+        with self._errors(model):
+            rows = [dict(r._mapping) for r in self.conn.execute(stmt)]
+        if not exact:
+            rows = [r for r in rows if query.matches(where, r)]
+            if limit is not None:
+                rows = rows[:limit]
+        return rows
+
+    def count(self, model: type[Model], where: query.Expr | None = None) -> int:
+        table = self._table(model)
+        condition, exact = compile_filter(where, table, self.store.dialect)
+        if not exact:
+            return len(self.select(model, where))
+        with self._errors(model):
+            return int(self.conn.execute(
+                sa.select(sa.func.count()).select_from(table).where(condition)).scalar_one())
+
+    def aggregate(self, model: type[Model], where: query.Expr | None = None,
+                  group_by: Sequence[str] = (), sums: Sequence[str] = ()
+                  ) -> list[dict[str, Any]]:
+        table = self._table(model)
+        dialect = self.store.dialect
+        condition, exact = compile_filter(where, table, dialect)
+        if not exact:
+            return super().aggregate(model, where, group_by, sums)
+        groups = [table.c[c] for c in group_by]
+        stmt = (sa.select(*groups, sa.func.count().label("count"),
+                          *(sa.func.sum(table.c[c]).label(c) for c in sums))
+                .where(condition).group_by(*groups)
+                .order_by(*compile_order([query.Order(c) for c in group_by], table, dialect)))
+        with self._errors(model):
+            result = [dict(r._mapping) for r in self.conn.execute(stmt)]
+        for item in result:
+            for column in sums:
+                item[column] = _number(model, column, item[column])
+        return result
+
+    def insert(self, model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
+        table = self._table(model)
+        row = {name: row.get(name) for name in model.columns}
+        pk = model.primary_key
+        explicit_id = row.get(pk.name) is not None
+        if not explicit_id:
+            row.pop(pk.name)
+        with self._errors(model):
+            result = self.conn.execute(table.insert().values(**row))
+            if not explicit_id:
+                row[pk.name] = result.inserted_primary_key[0]
+            elif pk.autoincrement and self.store.dialect == "postgresql":
+                self._advance_sequence(table, pk.name)
+        return row
+
+    def _advance_sequence(self, table: sa.Table, column: str) -> None:
+        """After an explicit id, make PostgreSQL's sequence continue past it."""
+        self.conn.execute(sa.text(
+            f"SELECT setval(pg_get_serial_sequence(:t, :c), "
+            f"GREATEST((SELECT MAX({column}) FROM {table.name}), 1))"),
+            {"t": table.name, "c": column})
+
+    def update(self, model: type[Model], where: query.Expr | None,
+               values: dict[str, Any]) -> int:
+        table = self._table(model)
+        condition, exact = compile_filter(where, table, self.store.dialect)
+        if not exact:
+            condition = self._pinned(model, table, where)
+        with self._errors(model):
+            return self.conn.execute(table.update().where(condition).values(**values)).rowcount
+
+    def delete(self, model: type[Model], where: query.Expr | None) -> int:
+        table = self._table(model)
+        condition, exact = compile_filter(where, table, self.store.dialect)
+        if not exact:
+            condition = self._pinned(model, table, where)
+        with self._errors(model):
+            return self.conn.execute(table.delete().where(condition)).rowcount
+
+    def _pinned(self, model: type[Model], table: sa.Table,
+                where: query.Expr | None) -> sa.ColumnElement:
+        """An exact condition for a filter SQL can only approximate: the primary
+        keys of the (locked) rows that match it."""
+        pk = model.primary_key.name
+        keys = [r[pk] for r in self.select(model, where, for_update=True)]
+        return table.c[pk].in_(keys) if keys else sa.false()
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        with self._errors():
+            nested = self.conn.begin_nested()
+        try:
+            yield
+        except BaseException:
+            with self._errors():
+                nested.rollback()
+            raise
+        with self._errors():
+            nested.commit()
+
+
+def _number(model: type[Model], column: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if model.columns[column].type.name == "Float":
+        return float(value)
+    return int(value) if isinstance(value, (int, Decimal)) else value
+
+
+class SQLStore(Store):
+    """Every model's table in one SQL database."""
+
+    def __init__(self, conf: Any, url: str | None = None):
+        self.conf = conf
+        self.url = sa.engine.make_url(url or conf.sql_connection)
+        self.dialect = dialect_of(self.url)
+        self.engine = make_engine(conf, self.url)
+        self.schema = tables.build(self.dialect)
+        shared = self.dialect == "sqlite" and isinstance(self.engine.pool, pool.StaticPool)
+        self._serial: Any = threading.RLock() if shared else contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool = False) -> Iterator[SQLTransaction]:
+        with self._serial:
+            try:
+                with self.engine.connect() as conn:
+                    if self.dialect == "sqlite":
+                        conn = conn.execution_options(
+                            **{_BEGIN: "IMMEDIATE" if write else "DEFERRED"})
+                    with conn.begin():
+                        yield SQLTransaction(self, conn)
+            except errors.CAUGHT as exc:
+                raise errors.translate(exc, self) from exc
+
+    def unique_key(self, model: type[Model] | None, exc: Any) -> UniqueKey | None:
+        """The declared key a duplicate-entry error is about, if it can be told."""
+        text = str(getattr(exc, "inner_exception", exc))
+        for name, (owner, key) in self.schema.keys_by_name.items():
+            if (model is None or owner is model) and ":" not in name and name in text:
+                return key
+        if model is None:
+            return None
+        columns = {c.split(".")[-1] for c in (exc.columns or [])} - {tables.LIVE_COLUMN}
+        for key in model.iter_unique_keys():
+            if set(key.columns) == columns:
+                return key
+        if columns & {"PRIMARY", f"{model.__tablename__}_pkey"}:
+            return next(iter(model.iter_unique_keys()))
+        return None
+
+    def sync_schema(self, version: int | None = None) -> None:
+        from novadb.backends.sqlalchemy import migrate
+        with self._serial:
+            try:
+                migrate.upgrade(self.engine, version)
+            except errors.CAUGHT as exc:
+                raise errors.translate(exc, self) from exc
+
+    def schema_version(self) -> int | None:
+        from novadb.backends.sqlalchemy import migrate
+        with self._serial:
+            try:
+                return migrate.current(self.engine)
+            except errors.CAUGHT as exc:
+                raise errors.translate(exc, self) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,70 @@
+"""What a configuration of the conformance suite needs from its backend.
+
+A *provisioner* prepares one store for the suite: it creates it once per test
+session (or xdist worker), empties it before every test and drops it at the
+end.  The built-in ones live beside their drivers
+(`novadb.backends.*.provision`); a third party registers its own under the
+entry-point namespace `novadb.provisioners`, named like its configuration.
+This is the whole hook surface: implement `flags` (and, for a persistent
+store, `create`, `reset` and `drop`).
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import novadb
+from novadb import loader, migration
+
+
+class Provisioner:
+    """Prepares the store of one configuration.
+
+    The default implementation suits any driver whose store lives in the
+    process: `reset` loads a fresh driver (`novadb.configure` drops the old
+    one) and syncs its schema.
+    """
+
+    #: The driver (entry-point name in novadb.backends) this configuration runs.
+    backend: str = ""
+    #: Tests this configuration is known to fail, {test name: reason}; they run
+    #: as strict expected failures (an unexpected pass fails the run).
+    expected_failures: dict[str, str] = {}
+
+    def __init__(self, name: str, url: str | None = None):
+        self.name = name
+        self.url = url
+        self.backend = self.backend or name
+        #: "gw0", "gw1", ... under pytest-xdist, else "main".
+        self.worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        self._driver: Any = None
+
+    def flags(self) -> dict[str, Any]:
+        """The novadb flags that select this configuration's store."""
+        return {"db_backend": self.backend}
+
+    def create(self) -> None:
+        """Create the store (a database, a file) before the first test."""
+
+    def activate(self) -> None:
+        """Make this configuration the one the API uses, with its schema in place."""
+        novadb.configure(**self.flags())
+        if migration.db_version() is None:
+            migration.db_sync()
+        self._driver = loader.get_driver()
+
+    def is_active(self) -> bool:
+        return self._driver is not None and loader.current() is self._driver
+
+    def reset(self) -> None:
+        """Empty the store and seed it as db_sync does, before each test."""
+        self._driver = None
+        self.activate()
+
+    def drop(self) -> None:
+        """Remove what `create` made, after the last test."""
+        novadb.configure(**self.flags())
+
+    def describe(self) -> str:
+        """One line for the suite's report: which store this is."""
+        return self.name
