@@ -55,6 +55,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "covers(*functions): API functions the test checks")
     config.addinivalue_line("markers", "backends(*names): run only on these configurations")
+    config.addinivalue_line("markers", "xdist_group(name): keep these tests on one worker")
     names = config.getoption("--novadb-backend") or config.getini("novadb_backends").split()
     config.pluginmanager.register(Suite(config, names), "novadb-suite")
 
@@ -106,6 +107,7 @@ class Suite:
         self.created: set[str] = set()
         self.escaped: list = []
         self.ran: collections.Counter = collections.Counter()
+        self.stores: dict[str, str] = {}
         self._wrapper = lambda driver: GuardedDriver(driver, self.escaped)
 
     def provisioner(self, name: str) -> Provisioner:
@@ -130,9 +132,26 @@ class Suite:
             if callspec is None or "novadb_configuration" not in callspec.params:
                 continue
             name = callspec.params["novadb_configuration"]
-            reason = self.provisioner(name).expected_failures.get(item.originalname)
+            # Under `pytest -n N --dist loadgroup` a configuration stays on one worker.
+            item.add_marker(pytest.mark.xdist_group(f"novadb-{name}"))
+            try:
+                manifest = self.provisioner(name).expected_failures
+            except Exception:  # noqa: BLE001 - reported when the configuration is used
+                manifest = {}
+            reason = manifest.get(item.originalname)
             if reason:
                 item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Any:
+        """A test that passed fails when an API call let a non-novadb error escape."""
+        del self.escaped[:]
+        result = yield
+        if self.escaped:
+            name, exc = self.escaped[0]
+            pytest.fail(f"{name} let a non-novadb error escape: {type(exc).__module__}."
+                        f"{type(exc).__name__}: {exc}", pytrace=False)
+        return result
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         loader.add_wrapper(self._wrapper)
@@ -143,14 +162,22 @@ class Suite:
             self.provisioners[name].drop()
         loader.reset()
 
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Count the tests each configuration ran (reports come from xdist workers too)."""
+        if report.when != "call":
+            return
+        props = dict(report.user_properties)
+        if "novadb_configuration" in props:
+            name = props["novadb_configuration"]
+            self.ran[name] += 1
+            self.stores[name] = props.get("novadb_store", name)
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.ran:
             return
         terminalreporter.section("novadb conformance")
-        for name in self.names:
-            if name in self.ran:
-                terminalreporter.write_line(
-                    f"{name}: {self.ran[name]} tests on {self.provisioner(name).describe()}")
+        for name in sorted(self.ran, key=lambda n: (n not in self.names, n)):
+            terminalreporter.write_line(f"{name}: {self.ran[name]} tests on {self.stores[name]}")
 
 
 # -- fixtures ----------------------------------------------------------------------------
@@ -172,19 +199,14 @@ def novadb_configuration(request: pytest.FixtureRequest) -> Iterator[Provisioner
 
 
 @pytest.fixture
-def db(request: pytest.FixtureRequest, novadb_configuration: Provisioner) -> Iterator[Any]:
+def db(request: pytest.FixtureRequest, novadb_configuration: Provisioner) -> Any:
     """The `novadb` module on an empty, freshly seeded store of the configuration."""
-    suite = _suite(request)
     if not novadb_configuration.is_active():
         novadb_configuration.activate()
     novadb_configuration.reset()
-    suite.ran[novadb_configuration.name] += 1
-    del suite.escaped[:]
-    yield novadb
-    if suite.escaped:
-        name, exc = suite.escaped[0]
-        pytest.fail(f"{name} let a non-novadb error escape: {type(exc).__module__}."
-                    f"{type(exc).__name__}: {exc}", pytrace=False)
+    request.node.user_properties.append(("novadb_configuration", novadb_configuration.name))
+    request.node.user_properties.append(("novadb_store", novadb_configuration.describe()))
+    return novadb
 
 
 @pytest.fixture

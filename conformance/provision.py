@@ -27,6 +27,9 @@ class Provisioner:
 
     #: The driver (entry-point name in novadb.backends) this configuration runs.
     backend: str = ""
+    #: Whether the store outlives its driver (a file or a server), so that
+    #: `novadb.configure()` reopens the same data instead of a fresh store.
+    persistent: bool = False
     #: Tests this configuration is known to fail, {test name: reason}; they run
     #: as strict expected failures (an unexpected pass fails the run).
     expected_failures: dict[str, str] = {}

@@ -98,6 +98,8 @@ class SQLiteMemoryProvisioner(SQLProvisioner):
 class SQLiteFileProvisioner(SQLProvisioner):
     """A SQLite file in a temporary directory."""
 
+    persistent = True
+
     def create(self) -> None:
         self.directory = tempfile.mkdtemp(prefix="novadb-")
         path = pathlib.Path(self.directory) / f"novadb-{self.worker}.sqlite"
@@ -113,6 +115,7 @@ class ServerProvisioner(SQLProvisioner):
 
     default_server = ""
     env_var = ""
+    persistent = True
 
     def server_url(self) -> sa.engine.URL:
         url = sa.engine.make_url(os.environ.get(self.env_var) or self.default_server)

@@ -10,8 +10,8 @@ all come from the declared models.  Dialect choices:
   false`) on PostgreSQL and SQLite; MariaDB/MySQL have no partial indexes, so
   the key also covers a generated column `_live` (1 for live rows, NULL for
   deleted ones; NULLs never conflict);
-- a key too long for the dialect's index entries is kept on a hash of its
-  columns (an expression index on PostgreSQL, a generated column on MySQL);
+- a key too long for the dialect's index entries is kept on a generated
+  column holding a hash of its columns;
 - timestamps keep milliseconds (MySQL DATETIME(3)); floats are doubles.
 """
 from __future__ import annotations
@@ -144,15 +144,15 @@ def _unique_index(model: type[Model], key: UniqueKey, name: str, dialect: str,
     live = sa.column("deleted") == sa.false()
     where = {"postgresql_where": live, "sqlite_where": live} if key.live_only else {}
     if _too_long(model, key, dialect):
-        if dialect == "postgresql":
-            return sa.Index(name, sa.text(_hash_text(key.columns, dialect)),
-                            unique=True, **where)
-        hashed = f"_h_{name}"[:64]
+        # Keep the key on a generated hash column, short enough for any index entry.
+        hashed = f"_h_{name}"[:MAX_NAME]
         text = _hash_text(key.columns, dialect)
-        if key.live_only:
+        if key.live_only and _is_mysql(dialect):
             text = text.replace("CASE WHEN ", "CASE WHEN deleted = 0 AND ", 1)
-        columns.append(sa.Column(hashed, sa.String(64), sa.Computed(text, persisted=False)))
-        return sa.Index(name, hashed, unique=True)
+        persisted = dialect == "postgresql"  # PostgreSQL has only stored generated columns
+        columns.append(sa.Column(hashed, sa.String(64), sa.Computed(text, persisted=persisted)))
+        return sa.Index(name, hashed, unique=True,
+                        **({} if _is_mysql(dialect) else where))
     cols = list(key.columns)
     if _is_mysql(dialect) and key.live_only:
         cols.append(LIVE_COLUMN)

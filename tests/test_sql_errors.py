@@ -1,0 +1,46 @@
+"""The SQL error table: every error a SQL server raises becomes a novadb error."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from oslo_db import exception as db_exc
+
+from novadb import exception
+from novadb.backends.sqlalchemy import errors
+from novadb.schema.models import KeyPair
+from novadb.store import TransientError, UniqueViolation
+
+
+class FakeStore:
+    def unique_key(self, model, exc):
+        return model.__unique_keys__[0]
+
+
+@pytest.mark.parametrize("raised, expected", [
+    (db_exc.DBDuplicateEntry(columns=["user_id", "name"]), UniqueViolation),
+    (db_exc.DBDeadlock(), TransientError),
+    (db_exc.DBError(Exception("database is locked")), TransientError),
+    (db_exc.DBDataError(Exception("too long")), exception.InvalidInput),
+    (db_exc.DBConnectionError(Exception("gone")), exception.DBError),
+    (db_exc.DBError(Exception("boom")), exception.DBError),
+    (sa.exc.ProgrammingError("SELECT", {}, Exception("no table")), exception.DBError),
+])
+def test_each_sql_error_has_its_novadb_error(raised, expected):
+    assert isinstance(errors.translate(raised, FakeStore(), KeyPair), expected)
+
+
+def test_a_duplicate_entry_names_the_declared_key():
+    error = errors.translate(db_exc.DBDuplicateEntry(columns=["user_id", "name"]),
+                             FakeStore(), KeyPair)
+    assert error.key.name == "uniq_key_pairs0user_id0name"
+
+
+def test_a_missing_table_is_a_db_error_not_a_raw_sqlalchemy_error(tmp_path):
+    import novadb
+    from novadb import context
+    novadb.configure(db_backend="sqlalchemy", sql_connection=f"sqlite:///{tmp_path}/x.db")
+    try:
+        with pytest.raises(exception.DBError):
+            novadb.service_get_all(context.get_admin_context())
+    finally:
+        novadb.configure(db_backend="sqlalchemy")

@@ -1,0 +1,61 @@
+"""The Alembic-migrated schema equals the declared one, on every SQL dialect."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from novadb.backends.sqlalchemy import migrate, tables
+from novadb.backends.sqlalchemy.provision import (
+    MySQLProvisioner, PostgreSQLProvisioner, SQLiteFileProvisioner,
+)
+from novadb.backends.sqlalchemy.store import make_engine
+from novadb.config import CONF
+from novadb.schema import MODELS
+
+
+@pytest.fixture(params=["sqlite-file", "postgresql", "mysql"])
+def migrated_engine(request):
+    provisioner = {"sqlite-file": SQLiteFileProvisioner, "postgresql": PostgreSQLProvisioner,
+                   "mysql": MySQLProvisioner}[request.param](request.param)
+    provisioner.worker = f"schema_{provisioner.worker}"
+    provisioner.create()
+    engine = make_engine(CONF, provisioner.database_url)
+    try:
+        migrate.upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        provisioner.drop()
+
+
+def test_migrated_schema_equals_the_declared_schema(migrated_engine):
+    with migrated_engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, tables.build(conn.dialect.name).metadata)
+    assert diff == []
+
+
+def test_every_declared_model_has_its_table_columns_and_unique_indexes(migrated_engine):
+    inspector = sa.inspect(migrated_engine)
+    assert set(inspector.get_table_names()) >= {m.__tablename__ for m in MODELS.values()}
+    for model in MODELS.values():
+        columns = {c["name"] for c in inspector.get_columns(model.__tablename__)}
+        assert set(model.columns) <= columns, model.__name__
+        unique = {i["name"] for i in inspector.get_indexes(model.__tablename__) if i["unique"]}
+        unique |= {u["name"] for u in inspector.get_unique_constraints(model.__tablename__)}
+        for key in model.__unique_keys__:
+            assert tables.short_name(key.name) in unique, (model.__name__, key.name)
+
+
+def test_version_one_seeds_the_default_flavors_and_downgrade_removes_everything(
+        migrated_engine):
+    assert migrate.current(migrated_engine) == 1
+    with migrated_engine.connect() as conn:
+        names = conn.execute(sa.text("SELECT name FROM instance_types ORDER BY id")).scalars()
+        assert list(names) == ["m1.tiny", "m1.small", "m1.medium", "m1.large", "m1.xlarge"]
+    migrate.upgrade(migrated_engine, 0)
+    assert migrate.current(migrated_engine) is None
+    leftover = set(sa.inspect(migrated_engine).get_table_names()) - {"alembic_version"}
+    assert leftover == set()
