@@ -98,10 +98,8 @@ class MemoryTransaction(Transaction):
         if pk in table.rows:
             raise UniqueViolation(model, next(iter(model.iter_unique_keys())))
         table.check(row, pk)
-        if pk_col.autoincrement:
-            old_next = table.next_id
+        if pk_col.autoincrement:  # never rolled back: ids are not reused (as sequences)
             table.next_id = max(table.next_id, pk + 1)
-            self.undo.append(lambda: setattr(table, "next_id", old_next))
         table.add(pk, row)
         self.undo.append(lambda: table.remove(pk))
         return dict(row)

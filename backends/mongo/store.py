@@ -1,0 +1,454 @@
+"""The Mongo store: one collection per table, on pymongo (or mongomock, in process).
+
+Documents hold every declared column (None explicitly) and `_id` = the
+primary key.  Autoincrement ids come from a counters collection and are never
+reused.  Unique keys are partial unique indexes (`indexes.py`).
+
+There are no multi-document transactions: a transaction keeps an undo log
+(an insert is undone by deleting the document, an update by restoring the
+previous values of the changed fields, a delete by inserting the documents
+again) and plays it backwards when the unit fails, so a failed API call
+leaves nothing behind.  Isolation is not needed for correctness: every
+check-and-set the generic layer makes is one conditional `update` (atomic per
+document on the server) or a unique index.  `for_update` is therefore
+ignored.
+
+mongomock is not a server: its unique-index check (insert, then count the
+holders, then remove again) and its conditional updates (match, then modify
+the stored dict field by field) interleave between threads, so two
+concurrent inserts of one key can both fail or both succeed, and two
+conditional updates can both match.  On mongomock only, every operation runs
+under one lock per client, which makes each operation atomic as a server
+makes it; a server needs no lock and gets none.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import urllib.parse
+from typing import Any, Callable, ContextManager, Iterator, Sequence, TypeVar
+
+import pymongo
+import pymongo.errors
+
+from novadb import exception, migration, query
+from novadb.backends.mongo import errors
+from novadb.backends.mongo.filters import Translation, field, sort_spec, translate
+from novadb.backends.mongo.indexes import index_specs
+from novadb.schema import MODELS
+from novadb.schema.models import InstanceTypes
+from novadb.schema.types import Model, UniqueKey
+from novadb.store import Store, Transaction, UniqueViolation
+
+LOG = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Collections of the store's own bookkeeping (no table is named so).
+META = "novadb_meta"
+COUNTERS = "novadb_counters"
+DEFAULT_DATABASE = "nova"
+
+# Server codes of an index that exists with other options or keys.
+_INDEX_CONFLICT = (85, 86)
+
+
+def connect(uri: str) -> tuple[Any, Any, ContextManager[Any]]:
+    """(client, database, lock) for a ``mongodb://`` (or ``mongodb+srv://``)
+    URI, or for ``mongomock://``: a fresh in-process mongomock client.  The
+    database is the URI's path, else "nova"."""
+    if uri.partition("://")[0] == "mongomock":
+        import mongomock
+
+        name = urllib.parse.unquote(urllib.parse.urlsplit(uri).path.lstrip("/"))
+        client = mongomock.MongoClient()
+        return client, client[name or DEFAULT_DATABASE], threading.RLock()
+    client = pymongo.MongoClient(uri, tz_aware=False)
+    return client, client.get_default_database(DEFAULT_DATABASE), contextlib.nullcontext()
+
+
+def row_of(model: type[Model], doc: dict[str, Any]) -> dict[str, Any]:
+    """The row of a stored document: exactly the declared columns."""
+    row = {name: doc.get(name) for name in model.columns}
+    row[model.primary_key.name] = doc["_id"]
+    return row
+
+
+class MongoTransaction(Transaction):
+    """A unit of work on the store, with the undo log of its writes."""
+
+    def __init__(self, store: "MongoStore"):
+        self.store = store
+        self.undo: list[Callable[[], None]] = []
+
+    # -- reading --------------------------------------------------------------------
+
+    def _fetch(self, model: type[Model], where: query.Expr | None,
+               order_by: Sequence[query.Order] = (), limit: int | None = None
+               ) -> tuple[list[dict[str, Any]], Translation]:
+        """Documents matching `where` exactly (checked in Python when the
+        translation is a superset), in order, at most `limit`."""
+        tr = translate(model, where)
+        coll = self.store.collection(model)
+        spec = sort_spec(model, order_by) if order_by or limit is not None else None
+        server_limit = limit if tr.exact and limit is not None else 0
+
+        def find() -> list[dict[str, Any]]:
+            cursor = coll.find(tr.filter, sort=spec, limit=server_limit)
+            return list(cursor)
+
+        docs = self.store.run(model, find)
+        if not tr.exact:
+            docs = [d for d in docs if query.matches(where, row_of(model, d))]
+            if limit is not None:
+                docs = docs[:limit]
+        if spec is None:
+            docs.sort(key=lambda d: d["_id"])
+        return docs, tr
+
+    def select(self, model: type[Model], where: query.Expr | None = None,
+               order_by: Sequence[query.Order] = (), limit: int | None = None,
+               for_update: bool = False) -> list[dict[str, Any]]:
+        # for_update: no locks; see the module docstring.
+        docs, _ = self._fetch(model, where, order_by, limit)
+        return [row_of(model, d) for d in docs]
+
+    def count(self, model: type[Model], where: query.Expr | None = None) -> int:
+        tr = translate(model, where)
+        if not tr.exact:
+            return len(self._fetch(model, where)[0])
+        coll = self.store.collection(model)
+        return self.store.run(model, lambda: coll.count_documents(tr.filter))
+
+    def aggregate(self, model: type[Model], where: query.Expr | None = None,
+                  group_by: Sequence[str] = (), sums: Sequence[str] = ()
+                  ) -> list[dict[str, Any]]:
+        tr = translate(model, where)
+        if not tr.exact:
+            return super().aggregate(model, where, group_by, sums)
+        group: dict[str, Any] = {
+            # $ifNull: a missing field groups with NULL (a bare "$f" would not).
+            "_id": {f"g{i}": {"$ifNull": [f"${field(model, c)}", None]}
+                    for i, c in enumerate(group_by)} if group_by else None,
+            "count": {"$sum": 1},
+        }
+        for i, column in enumerate(sums):
+            group[f"s{i}"] = {"$sum": f"${field(model, column)}"}
+            # $sum of no numbers is 0; SQL's SUM is NULL then: $max tells them apart.
+            group[f"m{i}"] = {"$max": f"${field(model, column)}"}
+        pipeline: list[dict[str, Any]] = [{"$match": tr.filter}, {"$group": group}]
+        if group_by:
+            pipeline.append({"$sort": {f"_id.g{i}": 1 for i in range(len(group_by))}})
+        coll = self.store.collection(model)
+        docs = self.store.run(model, lambda: list(coll.aggregate(pipeline)))
+        if not group_by and not docs:
+            docs = [{"_id": None, "count": 0}]
+        out = []
+        for doc in docs:
+            item = {c: doc["_id"].get(f"g{i}") for i, c in enumerate(group_by)}
+            item["count"] = doc["count"]
+            for i, column in enumerate(sums):
+                item[column] = None if doc.get(f"m{i}") is None else doc[f"s{i}"]
+            out.append(item)
+        return out
+
+    # -- writing --------------------------------------------------------------------
+
+    def insert(self, model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
+        row = {name: row.get(name) for name in model.columns}
+        pk_col = model.primary_key
+        if row[pk_col.name] is None:
+            if not pk_col.autoincrement:
+                raise ValueError(f"{model.__name__}: primary key required")
+            row[pk_col.name] = self.store.next_id(model)
+        elif pk_col.autoincrement:
+            self.store.reserve_id(model, row[pk_col.name])
+        pk = row[pk_col.name]
+        coll = self.store.collection(model)
+        # Logged first: an insert whose answer was lost may still have happened.
+        self.undo.append(lambda: self.store.run(model, lambda: coll.delete_one({"_id": pk})))
+        try:
+            self.store.run(model, lambda: coll.insert_one({"_id": pk, **row}))
+        except UniqueViolation as exc:
+            self.undo.pop()
+            key = exc.key or self.store.conflict(model, [row], inserting=True)
+            raise UniqueViolation(model, key) from None
+        return dict(row)
+
+    def _targets(self, model: type[Model], where: query.Expr | None
+                 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The matching documents now, and a filter selecting those of them that
+        still match when it is applied (the condition of a conditional write)."""
+        docs, tr = self._fetch(model, where)
+        ids = [d["_id"] for d in docs]
+        if tr.exact:
+            mine: dict[str, Any] = {"_id": {"$in": ids}}
+            return docs, {"$and": [tr.filter, mine]} if tr.filter else mine
+        # Checked in Python: the write goes through only where every column the
+        # expression reads still holds the value it was checked on.
+        columns = sorted(query.columns_of(where)) if where is not None else []
+        pinned = [{"_id": d["_id"], **{field(model, c): {"$eq": d.get(c)}
+                                       for c in columns if field(model, c) != "_id"}}
+                  for d in docs]
+        return docs, ({"$or": pinned} if pinned else {"_id": {"$in": []}})
+
+    def update(self, model: type[Model], where: query.Expr | None,
+               values: dict[str, Any]) -> int:
+        docs, condition = self._targets(model, where)
+        if not docs or not values:
+            return len(docs)
+        pk = model.primary_key.name
+        if pk in values and any(d["_id"] != values[pk] for d in docs):
+            return self._update_moving(model, docs, condition, values)
+        changes = {name: value for name, value in values.items() if name in model.columns}
+        if not changes:
+            return len(docs)
+        coll = self.store.collection(model)
+        undo = _restore_fields(self.store, model, docs, changes)
+        self.undo.append(undo)
+        try:
+            result = self.store.run(
+                model, lambda: coll.update_many(condition, {"$set": changes}))
+        except UniqueViolation as exc:
+            self.undo.pop()
+            undo()  # update_many stops at the conflict: restore what it changed
+            new_rows = [{**row_of(model, d), **changes} for d in docs]
+            key = exc.key or self.store.conflict(model, new_rows)
+            raise UniqueViolation(model, key) from None
+        return result.matched_count
+
+    def _update_moving(self, model: type[Model], docs: list[dict[str, Any]],
+                       condition: dict[str, Any], values: dict[str, Any]) -> int:
+        """An update that changes the primary key (`_id` is immutable): each
+        document is deleted and inserted again under its new key."""
+        coll = self.store.collection(model)
+        moved = 0
+        for doc in docs:
+            self.undo.append(_reinsert(self.store, model, [doc]))  # before, as in insert
+            removed = self.store.run(model, lambda: coll.find_one_and_delete(
+                {"$and": [condition, {"_id": doc["_id"]}]}))
+            self.undo.pop()
+            if removed is None:
+                continue
+            self.undo.append(_reinsert(self.store, model, [removed]))
+            try:
+                self.insert(model, {**row_of(model, removed), **values})
+            except UniqueViolation:
+                self.undo.pop()()
+                raise
+            moved += 1
+        return moved
+
+    def delete(self, model: type[Model], where: query.Expr | None) -> int:
+        docs, condition = self._targets(model, where)
+        if not docs:
+            return 0
+        coll = self.store.collection(model)
+        self.undo.append(_reinsert(self.store, model, docs))
+        result = self.store.run(model, lambda: coll.delete_many(condition))
+        return result.deleted_count
+
+    # -- units ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        mark = len(self.undo)
+        try:
+            yield
+        except BaseException:
+            self.rollback(mark)
+            raise
+
+    def rollback(self, mark: int = 0) -> None:
+        """Undo the writes after `mark`, newest first; an undo step that fails
+        is logged and the others still run (the caller's error propagates)."""
+        while len(self.undo) > mark:
+            step = self.undo.pop()
+            try:
+                step()
+            except Exception:  # noqa: BLE001 - best effort while failing anyway
+                LOG.exception("novadb mongo: could not undo a write")
+
+
+def _restore_fields(store: "MongoStore", model: type[Model], docs: list[dict[str, Any]],
+                    changes: dict[str, Any]) -> Callable[[], None]:
+    """Undo of an update: put back the changed fields of the documents that
+    still hold the written values (one write per distinct set of old values)."""
+    groups: dict[tuple, list[Any]] = {}
+    for doc in docs:
+        old = tuple((name, doc.get(name)) for name in changes)
+        groups.setdefault(old, []).append(doc["_id"])
+    written = {name: {"$eq": value} for name, value in changes.items()}
+    coll = store.collection(model)
+
+    def undo() -> None:
+        for old, ids in groups.items():
+            store.run(model, lambda: coll.update_many(
+                {"_id": {"$in": ids}, **written}, {"$set": dict(old)}))
+    return undo
+
+
+def _reinsert(store: "MongoStore", model: type[Model],
+              docs: list[dict[str, Any]]) -> Callable[[], None]:
+    """Undo of a delete: insert the documents again (one that was not in fact
+    deleted is already there, and stays as it is)."""
+    coll = store.collection(model)
+
+    def undo() -> None:
+        try:
+            store.run(model, lambda: coll.insert_many([dict(d) for d in docs],
+                                                      ordered=False))
+        except exception.DBError as exc:
+            inner = exc.inner_exception
+            if not (isinstance(inner, pymongo.errors.BulkWriteError)
+                    and all(e.get("code") == 11000
+                            for e in inner.details.get("writeErrors", ()))):
+                raise
+    return undo
+
+
+class MongoStore(Store):
+    """Every model's documents in the database named by a Mongo URI."""
+
+    def __init__(self, uri: str):
+        self.uri = uri
+        try:
+            self.client, self.database, self.lock = connect(uri)
+        except errors.CAUGHT as exc:
+            raise errors.translate(exc) from exc
+
+    def collection(self, model: type[Model]) -> Any:
+        return self.database[model.__tablename__]
+
+    def run(self, model: type[Model] | None, operation: Callable[[], T]) -> T:
+        """Run one driver operation, its errors translated (`errors.TABLE`)."""
+        with self.lock:
+            try:
+                return operation()
+            except errors.CAUGHT as exc:
+                raise errors.translate(exc, model) from exc
+
+    # -- ids ------------------------------------------------------------------------
+
+    def next_id(self, model: type[Model]) -> int:
+        """A new autoincrement id: the table's counter, incremented."""
+        counters = self.database[COUNTERS]
+        doc = self._upsert(lambda: counters.find_one_and_update(
+            {"_id": model.__tablename__}, {"$inc": {"seq": 1}}, upsert=True,
+            return_document=pymongo.ReturnDocument.AFTER))
+        return int(doc["seq"])
+
+    def reserve_id(self, model: type[Model], value: Any) -> None:
+        """An explicit id: raise the counter to it, so no later id collides."""
+        if not isinstance(value, int) or isinstance(value, bool):
+            return
+        counters = self.database[COUNTERS]
+        self._upsert(lambda: counters.update_one(
+            {"_id": model.__tablename__}, {"$max": {"seq": value}}, upsert=True))
+
+    def _upsert(self, operation: Callable[[], T]) -> T:
+        """An upsert of a counter; two first upserts of one counter may race
+        (one gets a duplicate key), and the loser's second try finds it."""
+        try:
+            return self.run(None, operation)
+        except exception.DBError as exc:
+            if not isinstance(exc.inner_exception, pymongo.errors.DuplicateKeyError):
+                raise
+        return self.run(None, operation)
+
+    # -- conflicts ------------------------------------------------------------------
+
+    def conflict(self, model: type[Model], rows: list[dict[str, Any]],
+                 inserting: bool = False) -> UniqueKey | None:
+        """The unique key `rows` (as they would be written) break, found by
+        looking: for a driver whose error does not say (mongomock)."""
+        pk = model.primary_key.name
+        ids = [r[pk] for r in rows]
+        coll = self.collection(model)
+        for key in model.iter_unique_keys():
+            values = []
+            for row in rows:
+                if key.live_only and row["deleted"]:
+                    continue
+                value = tuple(row[c] for c in key.columns)
+                if any(v is None for v in value):
+                    continue
+                values.append(value)
+            if len(set(values)) < len(values):
+                return key  # two of the written rows collide with each other
+            if not values:
+                continue
+            if key.columns == (pk,):
+                if inserting and self.run(model, lambda: coll.find_one(
+                        {"_id": {"$in": ids}}, {"_id": 1})) is not None:
+                    return key
+                continue
+            holders = {"$or": [{c: {"$eq": v} for c, v in zip(key.columns, value)}
+                               for value in values],
+                       "_id": {"$nin": ids}}
+            if key.live_only:
+                holders["deleted"] = False
+            if self.run(model, lambda: coll.find_one(holders, {"_id": 1})) is not None:
+                return key
+        return None
+
+    # -- Store ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool = False) -> Iterator[MongoTransaction]:
+        tx = MongoTransaction(self)
+        try:
+            yield tx
+        except BaseException:
+            tx.rollback()
+            raise
+
+    def sync_schema(self, version: int | None = None) -> None:
+        target = migration.LATEST_VERSION if version is None else version
+        for model in MODELS.values():
+            self._sync_indexes(model)
+        if (self.schema_version() or 0) < 1 <= target:
+            with self.transaction(write=True) as tx:
+                for row in migration.default_flavor_rows():
+                    tx.insert(InstanceTypes, row)
+        self.set_schema_version(target)
+
+    def _sync_indexes(self, model: type[Model]) -> None:
+        coll = self.collection(model)
+        existing = self.run(model, coll.index_information)
+        for spec in index_specs(model):
+            info = existing.get(spec.name)
+            if info is not None:
+                if spec.same_as(info):
+                    continue
+                self.run(model, lambda: coll.drop_index(spec.name))
+            try:
+                with self.lock:
+                    coll.create_index(list(spec.keys), **spec.options())
+            except pymongo.errors.OperationFailure as exc:
+                if spec.unique or exc.code not in _INDEX_CONFLICT:
+                    raise errors.translate(exc, model) from exc
+                # A server before 5.0 refuses a second index on the key pattern
+                # of a unique one; that index serves these queries.
+                LOG.info("novadb mongo: index %s not built: %s", spec.name, exc)
+            except errors.CAUGHT as exc:
+                raise errors.translate(exc, model) from exc
+
+    def schema_version(self) -> int | None:
+        meta = self.database[META]
+        doc = self.run(None, lambda: meta.find_one({"_id": "schema"}))
+        return None if doc is None else doc.get("version")
+
+    def set_schema_version(self, version: int) -> None:
+        """Record the stored schema version."""
+        meta = self.database[META]
+        self.run(None, lambda: meta.update_one(
+            {"_id": "schema"}, {"$set": {"version": version}}, upsert=True))
+
+    def close(self) -> None:
+        with contextlib.suppress(*errors.CAUGHT):
+            self.client.close()
+
+
+__all__ = ["MongoStore", "MongoTransaction", "connect", "row_of", "META", "COUNTERS"]
