@@ -8,10 +8,15 @@ from typing import Any, Mapping
 from novadb import exception, query, timeutils
 from novadb.values import changes, check_value, check_values
 from novadb.generic.base import BaseDriver, reads, writes
+from novadb.store import TransientError, UniqueViolation
 from novadb.schema.models import (
     AgentBuild, Aggregate, AggregateHost, AggregateMetadata, ComputeNode, ComputeNodeStat,
     Instance, Service, TaskLog, Volume,
 )
+
+# How often a key/value upsert re-reads after losing a race before the whole
+# call is retried in a fresh transaction.
+_UPSERT_ATTEMPTS = 3
 
 _NODE_STAT_COLUMNS = (
     "vcpus", "memory_mb", "local_gb", "vcpus_used", "memory_mb_used", "local_gb_used",
@@ -75,9 +80,10 @@ class HostsAPI(BaseDriver):
         checked, _ = check_values(Aggregate, values)
         if "name" not in checked:
             raise exception.InvalidInput(reason="an aggregate needs a name")
+        items = self._key_values(AggregateMetadata, metadata or {}, "metadata")
         row = self.create(Aggregate, checked)
-        if metadata:
-            self._aggregate_metadata_set(row["id"], metadata, replace=False)
+        if items:
+            self._aggregate_metadata_set(row["id"], items, replace=False)
         return self.record(Aggregate, row)
 
     @writes
@@ -125,11 +131,12 @@ class HostsAPI(BaseDriver):
         exists = exception.AggregateHostExists(host=host, aggregate_id=aggregate_id)
         if self.first(AggregateHost, query.and_(pair, self.live(AggregateHost))):
             raise exists
-        dead = self.first(AggregateHost, query.and_(pair, AggregateHost.deleted == True))  # noqa: E712
+        deleted = AggregateHost.deleted == True  # noqa: E712 - builds a filter
+        dead = self.first(AggregateHost, query.and_(pair, deleted))
         try:
             if dead is not None:
-                if not self.revive(AggregateHost, query.and_(
-                        self.pk_is(AggregateHost, dead), AggregateHost.deleted == True)):  # noqa: E712
+                if not self.revive(AggregateHost,
+                                   query.and_(self.pk_is(AggregateHost, dead), deleted)):
                     raise exists  # revived concurrently
                 row = self.first(AggregateHost, self.pk_is(AggregateHost, dead))
             else:
@@ -154,41 +161,61 @@ class HostsAPI(BaseDriver):
             AggregateHost, context, AggregateHost.aggregate_id == aggregate["id"]))
         return [r["host"] for r in rows]
 
-    def _aggregate_metadata_set(self, aggregate_id, metadata, replace):
-        """Write `metadata` onto the aggregate (reviving deleted keys); with
-        `replace`, live keys absent from it are soft-deleted first."""
-        if not isinstance(metadata, Mapping):
-            raise exception.InvalidInput(reason="metadata must be a dict")
-        items = {check_value(AggregateMetadata, "key", k):
-                 check_value(AggregateMetadata, "value", v)
-                 for k, v in metadata.items()}
+    @staticmethod
+    def _key_values(model, items, what):
+        """A {key: value} argument checked as `model`'s key and value columns."""
+        if not isinstance(items, Mapping):
+            raise exception.InvalidInput(reason=f"{what} must be a dict, "
+                                                f"not {type(items).__name__}")
+        return {check_value(model, "key", k): check_value(model, "value", v)
+                for k, v in items.items()}
+
+    def _set_item(self, model, owner, key, value, revive, now):
+        """Make the live row of `key` among the rows of `owner` ({column: id})
+        hold `value`: update it in place, else (with `revive`) revive the lowest
+        soft-deleted row of the key, else insert one.  A concurrent writer of the
+        same key turns the insert into an update, so no caller fails."""
+        [(column, owner_id)] = owner.items()
+        mine = query.and_(model.columns[column] == owner_id, self.match(model, "key", key))
+        live, dead = self.live(model), model.deleted == True  # noqa: E712
+        for _ in range(_UPSERT_ATTEMPTS):
+            row = self.first(model, query.and_(mine, live), for_update=True)
+            if row is not None:
+                if row["value"] == value:
+                    return
+                if self.update(model, query.and_(self.pk_is(model, row), live),
+                               changes(model, {"value": value}, now)):
+                    return
+                continue  # deleted meanwhile
+            try:
+                with self.tx.savepoint():
+                    row = self.first(model, query.and_(mine, dead),
+                                     for_update=True) if revive else None
+                    if row is None:
+                        self.create(model, {column: owner_id, "key": key, "value": value})
+                        return
+                    if self.revive(model, query.and_(self.pk_is(model, row), dead),
+                                   {"value": value}):
+                        return
+            except UniqueViolation:
+                pass  # a live row of the key appeared meanwhile: update it
+        raise TransientError(f"{model.__tablename__}: lost the race for key {key!r}")
+
+    def _aggregate_metadata_set(self, aggregate_id, items, replace):
+        """Write checked `items` onto the aggregate (reviving deleted keys); with
+        `replace`, live keys absent from them are soft-deleted first."""
         mine = AggregateMetadata.aggregate_id == aggregate_id
         now = timeutils.utcnow()
         if replace:
-            live_keys = [r["key"] for r in self.rows(
-                AggregateMetadata, query.and_(mine, self.live(AggregateMetadata)))]
-            gone = [k for k in live_keys if k not in items]
+            live = query.and_(mine, self.live(AggregateMetadata))
+            gone = [r["key"] for r in self.rows(AggregateMetadata, live)
+                    if r["key"] not in items]
             if gone:
                 self.soft_delete(AggregateMetadata, query.and_(
-                    mine, self.live(AggregateMetadata), AggregateMetadata.key.in_(gone)), now)
-        existing = self.rows(AggregateMetadata, query.and_(
-            mine, AggregateMetadata.key.in_(list(items)))) if items else []
-        by_key: dict[str, dict] = {}
-        for row in existing:  # a live row wins; else the lowest deleted id
-            held = by_key.get(row["key"])
-            if held is None or (held["deleted"] and not row["deleted"]):
-                by_key[row["key"]] = row
+                    live, AggregateMetadata.key.in_(gone)), now)
         for key, value in items.items():
-            row = by_key.get(key)
-            if row is None:
-                self.create(AggregateMetadata,
-                            {"aggregate_id": aggregate_id, "key": key, "value": value})
-            elif row["deleted"]:
-                self.revive(AggregateMetadata, self.pk_is(AggregateMetadata, row),
-                            {"value": value})
-            elif row["value"] != value:
-                self.update(AggregateMetadata, self.pk_is(AggregateMetadata, row),
-                            changes(AggregateMetadata, {"value": value}, now))
+            self._set_item(AggregateMetadata, {"aggregate_id": aggregate_id}, key, value,
+                           revive=True, now=now)
         return self._aggregate_metadata(aggregate_id, self.live(AggregateMetadata))
 
     def _aggregate_metadata(self, aggregate_id, condition):
@@ -199,7 +226,8 @@ class HostsAPI(BaseDriver):
     @writes
     def aggregate_metadata_add(self, context, aggregate_id, metadata, set_delete=False):
         aggregate = self._aggregate_row(context, aggregate_id)
-        return self._aggregate_metadata_set(aggregate["id"], metadata, replace=set_delete)
+        items = self._key_values(AggregateMetadata, metadata, "metadata")
+        return self._aggregate_metadata_set(aggregate["id"], items, replace=set_delete)
 
     @writes
     def aggregate_metadata_delete(self, context, aggregate_id, key):
@@ -233,47 +261,54 @@ class HostsAPI(BaseDriver):
     @writes
     def aggregate_update(self, context, aggregate_id, values):
         checked, extra = check_values(Aggregate, values, pseudo=("metadata",))
+        metadata = extra.get("metadata")
+        items = None if metadata is None else self._key_values(
+            AggregateMetadata, metadata, "metadata")
         row = self._aggregate_row(context, aggregate_id)
-        if extra.get("metadata") is not None:
-            self._aggregate_metadata_set(row["id"], extra["metadata"], replace=True)
         if checked:
             self.update(Aggregate, self.pk_is(Aggregate, row),
                         changes(Aggregate, checked), row=row)
+        if items is not None:
+            self._aggregate_metadata_set(row["id"], items, replace=True)
         return self.record(Aggregate, self.first(Aggregate, self.pk_is(Aggregate, row)))
 
     # -- compute nodes -----------------------------------------------------------------
 
-    def _node_stats(self, node_id, stats, prune):
-        """Upsert the live stats of a node from a dict; with `prune`, drop the others."""
-        if not isinstance(stats, Mapping):
-            raise exception.InvalidInput(reason="stats must be a dict")
-        items = {check_value(ComputeNodeStat, "key", k):
-                 check_value(ComputeNodeStat, "value", str(v) if v is not None else v)
-                 for k, v in stats.items()}
-        mine = query.and_(ComputeNodeStat.compute_node_id == node_id,
-                          self.live(ComputeNodeStat))
+    def _node_stats(self, node_id, items, prune):
+        """Upsert the live stats of a node from checked `items`; with `prune`,
+        soft-delete the live stats whose key is not among them."""
         now = timeutils.utcnow()
-        live = {r["key"]: r for r in self.rows(ComputeNodeStat, mine)}
         if prune:
-            gone = [k for k in live if k not in items]
+            live = query.and_(ComputeNodeStat.compute_node_id == node_id,
+                              self.live(ComputeNodeStat))
+            gone = [r["key"] for r in self.rows(ComputeNodeStat, live)
+                    if r["key"] not in items]
             if gone:
                 self.soft_delete(ComputeNodeStat,
-                                 query.and_(mine, ComputeNodeStat.key.in_(gone)), now)
+                                 query.and_(live, ComputeNodeStat.key.in_(gone)), now)
         for key, value in items.items():
-            row = live.get(key)
-            if row is None:
-                self.create(ComputeNodeStat,
-                            {"compute_node_id": node_id, "key": key, "value": value})
-            elif row["value"] != value:
-                self.update(ComputeNodeStat, self.pk_is(ComputeNodeStat, row),
-                            changes(ComputeNodeStat, {"value": value}, now))
+            self._set_item(ComputeNodeStat, {"compute_node_id": node_id}, key, value,
+                           revive=False, now=now)
+
+    @staticmethod
+    def _stat_items(stats):
+        """`values['stats']` checked: a dict (None: no stats) whose values are
+        stored as their text (hosts.md: stats are always strings)."""
+        if stats is None:
+            return {}
+        if not isinstance(stats, Mapping):
+            raise exception.InvalidInput(reason=f"stats must be a dict, "
+                                                f"not {type(stats).__name__}")
+        return HostsAPI._key_values(ComputeNodeStat, {
+            k: str(v) if isinstance(v, (int, float)) else v for k, v in stats.items()},
+            "stats")
 
     @writes
     def compute_node_create(self, context, values):
         checked, extra = check_values(ComputeNode, values, pseudo=("stats",))
+        items = self._stat_items(extra.get("stats"))
         row = self.create(ComputeNode, checked)
-        if extra.get("stats"):
-            self._node_stats(row["id"], extra["stats"], prune=False)
+        self._node_stats(row["id"], items, prune=False)
         return self.record(ComputeNode, row, load=("stats",))
 
     @reads
@@ -301,8 +336,13 @@ class HostsAPI(BaseDriver):
 
     @reads
     def compute_node_search_by_hypervisor(self, context, hypervisor_match):
+        # As for any lookup argument: a number names its text; a value that is
+        # not text (None included) matches nothing.
+        if isinstance(hypervisor_match, (int, float)) and not isinstance(
+                hypervisor_match, bool):
+            hypervisor_match = str(hypervisor_match)
         if not isinstance(hypervisor_match, str):
-            raise exception.InvalidInput(reason="hypervisor_match must be a string")
+            return []
         rows = self.rows(ComputeNode, self.scoped(
             ComputeNode, context, ComputeNode.hypervisor_hostname.contains(hypervisor_match)))
         return self.records(ComputeNode, rows, load=("service",))
@@ -318,13 +358,12 @@ class HostsAPI(BaseDriver):
     @writes
     def compute_node_update(self, context, compute_id, values, prune_stats=False):
         checked, extra = check_values(ComputeNode, values, pseudo=("stats",))
+        items = self._stat_items(extra.get("stats"))
         row = self.first(ComputeNode, self.scoped(
             ComputeNode, context, self.match(ComputeNode, "id", compute_id)), for_update=True)
         if row is None:
             raise exception.ComputeHostNotFound(host=compute_id)
-        stats = extra.get("stats") or {}
-        if stats or prune_stats:
-            self._node_stats(row["id"], stats, prune=prune_stats)
+        self._node_stats(row["id"], items, prune=prune_stats)
         self.update(ComputeNode, self.pk_is(ComputeNode, row),
                     changes(ComputeNode, checked), row=row)
         return self.record(ComputeNode, self.first(ComputeNode, self.pk_is(ComputeNode, row)),
@@ -435,13 +474,15 @@ class HostsAPI(BaseDriver):
 
     # -- task logs -----------------------------------------------------------------------
 
-    def _task_filter(self, task_name, period_beginning, period_ending, host=None,
-                     state=None):
+    def _task_filter(self, task_name, period_beginning, period_ending, host, state=None,
+                     any_host=False):
+        """The four keys of a run (an explicit None is IS NULL, as in SQL), and
+        the state when given; `any_host` drops the host condition when it is None."""
         return query.and_(
             self.match(TaskLog, "task_name", task_name),
             self.match(TaskLog, "period_beginning", _period(period_beginning)),
             self.match(TaskLog, "period_ending", _period(period_ending)),
-            None if host is None else self.match(TaskLog, "host", host),
+            None if host is None and any_host else self.match(TaskLog, "host", host),
             None if state is None else self.match(TaskLog, "state", state))
 
     @writes
@@ -481,7 +522,7 @@ class HostsAPI(BaseDriver):
                          state=None, session=None):
         return self.records(TaskLog, self.rows(TaskLog, self.scoped(
             TaskLog, context, self._task_filter(task_name, period_beginning, period_ending,
-                                                host, state))))
+                                                host, state, any_host=True))))
 
 
 

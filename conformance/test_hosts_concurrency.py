@@ -1,0 +1,164 @@
+"""Live-row unique keys of the hosts area hold under concurrency (core.md §1.8, §1.9).
+
+Eight threads, released together by a barrier, each with its own context,
+write the same key; exactly one insert wins and the others get the key's
+exception — or, for the metadata upsert, nobody fails and one live row is left.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+import pytest
+
+from novadb import exception
+from novadb.conformance import helpers as h
+
+covers = pytest.mark.covers
+
+THREADS = 8
+# A safety net so a deadlock fails the test instead of hanging the run; no
+# assertion depends on how long anything takes.
+JOIN_TIMEOUT = 120
+
+
+def race(call: Callable[[Any, int], Any]) -> list[tuple[str, Any]]:
+    """Run `call(ctx, index)` in THREADS threads started together; each result
+    is ("ok", value) or ("error", exception)."""
+    barrier = threading.Barrier(THREADS)
+    results: list[tuple[str, Any]] = [("missing", None)] * THREADS
+
+    def run(index: int) -> None:
+        ctx = h.admin()
+        try:
+            barrier.wait(timeout=JOIN_TIMEOUT)
+            results[index] = ("ok", call(ctx, index))
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            results[index] = ("error", exc)
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(JOIN_TIMEOUT)
+    assert not any(t.is_alive() for t in threads), "a thread never finished (deadlock?)"
+    return results
+
+
+def one_winner(results: list[tuple[str, Any]], loser: type[exception.NovaException],
+               **kwargs: Any) -> Any:
+    """Exactly one call succeeded; every other raised `loser` with `kwargs`."""
+    wins = [value for kind, value in results if kind == "ok"]
+    errors = [value for kind, value in results if kind == "error"]
+    assert len(wins) == 1, f"{len(wins)} winners; errors: {errors!r}"
+    for error in errors:
+        assert type(error) is loser, f"expected {loser.__name__}, got {error!r}"
+        got = {k: v for k, v in error.kwargs.items() if k != "code"}
+        assert got == kwargs
+    return wins[0]
+
+
+@covers("aggregate_create")
+def test_concurrent_aggregate_create_of_one_name_has_one_winner(db, admin_ctx):
+    results = race(lambda ctx, i: db.aggregate_create(
+        ctx, {"name": "racy", "availability_zone": f"zone{i}"}, {"k": str(i)}))
+    winner = one_winner(results, exception.AggregateNameExists, aggregate_name="racy")
+    aggregates = db.aggregate_get_all(h.admin("yes"))
+    assert [a.id for a in aggregates] == [winner.id]
+    assert aggregates[0].metadetails == winner.metadetails
+
+
+@covers("aggregate_create")
+def test_concurrent_aggregate_create_reusing_a_deleted_name_has_one_winner(db, admin_ctx):
+    old = h.make_aggregate(db, admin_ctx, name="racy")
+    db.aggregate_delete(admin_ctx, old.id)
+    results = race(lambda ctx, i: db.aggregate_create(
+        ctx, {"name": "racy", "availability_zone": "nova"}))
+    winner = one_winner(results, exception.AggregateNameExists, aggregate_name="racy")
+    assert [a.id for a in db.aggregate_get_all(admin_ctx)] == [winner.id]
+
+
+@covers("aggregate_host_add")
+def test_concurrent_aggregate_host_add_of_one_host_has_one_winner(db, admin_ctx):
+    aggregate = h.make_aggregate(db, admin_ctx)
+    results = race(lambda ctx, i: db.aggregate_host_add(ctx, aggregate.id, "host1"))
+    one_winner(results, exception.AggregateHostExists, host="host1",
+               aggregate_id=aggregate.id)
+    assert db.aggregate_get(admin_ctx, aggregate.id).hosts == ["host1"]
+    assert db.aggregate_host_get_all(h.admin("yes"), aggregate.id) == ["host1"]
+
+
+@covers("aggregate_host_add")
+def test_concurrent_aggregate_host_add_reviving_one_host_has_one_winner(db, admin_ctx):
+    aggregate = h.make_aggregate(db, admin_ctx)
+    first = db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
+    db.aggregate_host_delete(admin_ctx, aggregate.id, "host1")
+    results = race(lambda ctx, i: db.aggregate_host_add(ctx, aggregate.id, "host1"))
+    winner = one_winner(results, exception.AggregateHostExists, host="host1",
+                        aggregate_id=aggregate.id)
+    assert winner.id == first.id
+    assert db.aggregate_host_get_all(h.admin("yes"), aggregate.id) == ["host1"]
+
+
+@covers("task_log_begin_task")
+def test_concurrent_task_log_begin_task_of_one_run_has_one_winner(db, admin_ctx):
+    results = race(lambda ctx, i: h.begin_task(db, ctx, message=f"thread {i}"))
+    winner = one_winner(results, exception.TaskAlreadyRunning,
+                        task_name="instance_usage_audit", host="host1")
+    assert db.task_log_get_all(h.admin("yes"), "instance_usage_audit",
+                               h.PERIOD_BEGINNING, h.PERIOD_ENDING) == [winner]
+
+
+def _one_live_key(db, aggregate_id, key, values):
+    metadata = db.aggregate_metadata_get(h.admin(), aggregate_id)
+    assert set(metadata) == {key}
+    assert metadata[key] in values
+    assert db.aggregate_get(h.admin(), aggregate_id).metadetails == metadata
+    # One row for the key: deleting it once leaves nothing live.
+    db.aggregate_metadata_delete(h.admin(), aggregate_id, key)
+    assert db.aggregate_metadata_get(h.admin(), aggregate_id) == {}
+
+
+@covers("aggregate_metadata_add")
+def test_concurrent_aggregate_metadata_add_of_one_key_leaves_one_row(db, admin_ctx):
+    aggregate = h.make_aggregate(db, admin_ctx)
+    values = [f"value{i}" for i in range(THREADS)]
+    results = race(lambda ctx, i: db.aggregate_metadata_add(ctx, aggregate.id,
+                                                            {"key": values[i]}))
+    assert [kind for kind, _ in results] == ["ok"] * THREADS, results
+    for _, returned in results:
+        assert set(returned) == {"key"} and returned["key"] in values
+    _one_live_key(db, aggregate.id, "key", values)
+
+
+@covers("aggregate_metadata_add")
+def test_concurrent_aggregate_metadata_add_reviving_one_key_leaves_one_row(db, admin_ctx):
+    aggregate = h.make_aggregate(db, admin_ctx, metadata={"key": "old"})
+    db.aggregate_metadata_delete(admin_ctx, aggregate.id, "key")
+    values = [f"value{i}" for i in range(THREADS)]
+    results = race(lambda ctx, i: db.aggregate_metadata_add(ctx, aggregate.id,
+                                                            {"key": values[i]},
+                                                            set_delete=bool(i % 2)))
+    assert [kind for kind, _ in results] == ["ok"] * THREADS, results
+    _one_live_key(db, aggregate.id, "key", values)
+
+
+@covers("aggregate_metadata_add")
+def test_concurrent_aggregate_metadata_add_of_distinct_keys_keeps_them_all(db, admin_ctx):
+    aggregate = h.make_aggregate(db, admin_ctx)
+    results = race(lambda ctx, i: db.aggregate_metadata_add(ctx, aggregate.id,
+                                                            {f"key{i}": str(i)}))
+    assert [kind for kind, _ in results] == ["ok"] * THREADS, results
+    assert db.aggregate_metadata_get(admin_ctx, aggregate.id) == \
+        {f"key{i}": str(i) for i in range(THREADS)}
+
+
+@covers("compute_node_update")
+def test_concurrent_compute_node_update_of_one_stat_leaves_one_row(db, admin_ctx):
+    node = h.make_compute_node(db, admin_ctx)
+    results = race(lambda ctx, i: db.compute_node_update(ctx, node.id,
+                                                         {"stats": {"stat": i}}))
+    assert [kind for kind, _ in results] == ["ok"] * THREADS, results
+    stats = db.compute_node_get(admin_ctx, node.id).stats
+    assert [s["key"] for s in stats] == ["stat"]
+    assert stats[0]["value"] in {str(i) for i in range(THREADS)}

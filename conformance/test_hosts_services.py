@@ -1,0 +1,543 @@
+"""Conformance of the service functions of the hosts area (spec/hosts.md)."""
+from __future__ import annotations
+
+import pytest
+from oslo_config import cfg
+
+from novadb import exception
+from novadb.conformance import helpers as h
+
+covers = pytest.mark.covers
+
+
+def _read(db, service, read_deleted="yes"):
+    """The service as service_get shows it (deleted rows included by default)."""
+    return db.service_get(h.admin(read_deleted), service["id"])
+
+
+def _columns(record):
+    return {k: record[k] for k in h.SERVICE}
+
+
+# -- service_create ----------------------------------------------------------------------
+
+@covers("service_create")
+def test_service_create_returns_the_new_row_with_defaults(db, admin_ctx):
+    values = {"host": "host1", "binary": "nova-compute", "topic": "compute"}
+    service = db.service_create(admin_ctx, values)
+    h.assert_record(service, h.SERVICE)
+    h.assert_new(service)
+    assert (service.host, service.binary, service.topic) == ("host1", "nova-compute", "compute")
+    assert service.disabled is False
+    assert service.report_count == 0
+    assert service.availability_zone == "nova"
+    assert values == {"host": "host1", "binary": "nova-compute", "topic": "compute"}
+    assert _columns(_read(db, service, "no")) == dict(service)
+
+
+@covers("service_create")
+def test_service_create_stores_given_values(db, admin_ctx):
+    service = h.make_service(db, admin_ctx, disabled=True, report_count=3,
+                             availability_zone="zone-a", host=None)
+    assert service.disabled is True
+    assert service.report_count == 3
+    assert service.availability_zone == "zone-a"
+    assert service.host is None
+    assert _columns(_read(db, service, "no")) == dict(service)
+
+
+@covers("service_create")
+def test_service_create_coerces_decimal_text_and_numbers(db, admin_ctx):
+    service = h.make_service(db, admin_ctx, report_count="7", host=42)
+    assert service.report_count == 7
+    assert service.host == "42"
+
+
+@covers("service_create")
+def test_service_create_disables_new_services_when_the_flag_says_so(db, admin_ctx):
+    cfg.CONF.set_override("enable_new_services", False)
+    try:
+        forced = h.make_service(db, admin_ctx, disabled=False)
+        default = h.make_service(db, admin_ctx)
+    finally:
+        cfg.CONF.clear_override("enable_new_services")
+    assert forced.disabled is True
+    assert default.disabled is True
+    assert _read(db, forced, "no").disabled is True
+    assert h.make_service(db, admin_ctx, disabled=False).disabled is False
+
+
+@covers("service_create")
+def test_service_create_allows_repeated_host_and_binary(db, admin_ctx):
+    first = h.make_service(db, admin_ctx)
+    second = h.make_service(db, admin_ctx)
+    assert first.id != second.id
+    assert [s.id for s in db.service_get_all(admin_ctx)] == [first.id, second.id]
+
+
+@covers("service_create")
+def test_service_create_of_a_deleted_row_is_a_deleted_row(db, admin_ctx):
+    service = h.make_service(db, admin_ctx, deleted=True)
+    assert service.deleted is True
+    assert db.service_get_all(admin_ctx) == []
+    assert [s.id for s in db.service_get_all(h.admin("yes"))] == [service.id]
+
+
+@covers("service_create")
+@pytest.mark.parametrize("bad", [
+    {"hots": "typo"},
+    {"compute_node": []},
+    {"report_count": "many"},
+    {"report_count": 1.5},
+    {"report_count": True},
+    {"report_count": None},
+    {"disabled": "yes"},
+    {"host": "h" * 256},
+    {"host": ["host1"]},
+    {"deleted": None},
+    {"created_at": "2012-01-01"},
+], ids=["unknown-key", "relation-key", "int-text", "int-float", "int-bool", "int-none",
+        "bool-text", "too-long", "list", "deleted-none", "datetime-text"])
+def test_service_create_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad):
+    values = {"host": "host1", "binary": "nova-compute", "topic": "compute", **bad}
+    with h.writes_nothing(lambda: h.hosts_state(db)):
+        with h.raises_invalid():
+            db.service_create(admin_ctx, values)
+    assert db.service_get_all(h.admin("yes")) == []
+
+
+# -- service_destroy ---------------------------------------------------------------------
+
+@covers("service_destroy")
+def test_service_destroy_soft_deletes_the_service(db, admin_ctx):
+    service = h.make_service(db, admin_ctx)
+    db.service_update(admin_ctx, service.id, {"report_count": 1})
+    before = _read(db, service)
+    assert db.service_destroy(admin_ctx, service.id) is None
+    after = _read(db, service)
+    h.assert_soft_deleted(after, before)
+    with h.raises(exception.ServiceNotFound, service_id=service.id):
+        db.service_get(admin_ctx, service.id)
+
+
+@covers("service_destroy")
+def test_service_destroy_of_a_compute_service_deletes_its_live_nodes(db, admin_ctx):
+    service = h.make_service(db, admin_ctx, topic="compute")
+    other = h.make_service(db, admin_ctx, host="host2")
+    node1 = h.make_compute_node(db, admin_ctx, service, stats={"num_instances": 1})
+    node2 = h.make_compute_node(db, admin_ctx, service)
+    old = db.compute_node_create(admin_ctx, h.compute_node_values(
+        service_id=service.id, deleted=True, deleted_at=h.PERIOD_BEGINNING))
+    kept = h.make_compute_node(db, admin_ctx, other)
+    db.service_destroy(admin_ctx, service.id)
+    everything = h.admin("yes")
+    for node in (node1, node2):
+        after = db.compute_node_get(everything, node.id)
+        h.assert_soft_deleted(after, node)
+        assert after.service is None
+    assert [(s.key, s.value) for s in db.compute_node_get(everything, node1.id).stats] == \
+        [("num_instances", "1")]
+    assert db.compute_node_get(everything, old.id).deleted_at == h.PERIOD_BEGINNING
+    assert db.compute_node_get(admin_ctx, kept.id).deleted is False
+
+
+@covers("service_destroy")
+def test_service_destroy_of_another_topic_leaves_its_nodes(db, admin_ctx):
+    service = h.make_service(db, admin_ctx, topic="network", binary="nova-network")
+    node = h.make_compute_node(db, admin_ctx, service)
+    db.service_destroy(admin_ctx, service.id)
+    live = db.compute_node_get(admin_ctx, node.id)
+    assert live.deleted is False
+    assert live.service["id"] == service.id
+    assert live.service["deleted"] is True
+
+
+@covers("service_destroy")
+def test_service_destroy_of_an_unknown_id_raises(db, admin_ctx):
+    with h.raises(exception.ServiceNotFound, service_id=99):
+        db.service_destroy(admin_ctx, 99)
+
+
+@covers("service_destroy")
+def test_service_destroy_honours_read_deleted(db, admin_ctx):
+    gone = h.make_service(db, admin_ctx)
+    db.service_destroy(admin_ctx, gone.id)
+    live = h.make_service(db, admin_ctx)
+    with h.raises(exception.ServiceNotFound, service_id=gone.id):
+        db.service_destroy(admin_ctx, gone.id)
+    with h.raises(exception.ServiceNotFound, service_id=live.id):
+        db.service_destroy(h.admin("only"), live.id)
+    assert db.service_destroy(h.admin("yes"), gone.id) is None
+    assert db.service_destroy(h.admin("only"), gone.id) is None
+    assert _read(db, gone).deleted is True
+    assert _read(db, live).deleted is False
+
+
+# -- service_get -------------------------------------------------------------------------
+
+@covers("service_get")
+def test_service_get_returns_the_service_with_its_live_compute_nodes(db, admin_ctx):
+    service = h.make_service(db, admin_ctx)
+    node1 = h.make_compute_node(db, admin_ctx, service, stats={"a": 1})
+    db.compute_node_create(admin_ctx, h.compute_node_values(service_id=service.id,
+                                                            deleted=True))
+    node2 = h.make_compute_node(db, admin_ctx, service)
+    h.make_compute_node(db, admin_ctx, h.make_service(db, admin_ctx, host="host2"))
+    got = db.service_get(admin_ctx, service.id)
+    h.assert_record(got, h.SERVICE, compute_node=list)
+    assert _columns(got) == dict(service)
+    assert [n["id"] for n in got.compute_node] == [node1.id, node2.id]
+    for node in got.compute_node:
+        h.assert_record(node, h.COMPUTE_NODE)
+    assert dict(got.compute_node[0]) == {k: node1[k] for k in h.COMPUTE_NODE}
+
+
+@covers("service_get")
+def test_service_get_of_an_unknown_id_raises(db, admin_ctx):
+    with h.raises(exception.ServiceNotFound, service_id=42):
+        db.service_get(admin_ctx, 42)
+    with h.raises(exception.ServiceNotFound, service_id="abc"):
+        db.service_get(admin_ctx, "abc")
+
+
+@covers("service_get")
+def test_service_get_honours_read_deleted(db, admin_ctx):
+    gone = h.make_service(db, admin_ctx, topic="network")
+    node = h.make_compute_node(db, admin_ctx, gone)
+    db.service_destroy(admin_ctx, gone.id)
+    live = h.make_service(db, admin_ctx)
+    with h.raises(exception.ServiceNotFound, service_id=gone.id):
+        db.service_get(admin_ctx, gone.id)
+    with h.raises(exception.ServiceNotFound, service_id=live.id):
+        db.service_get(h.admin("only"), live.id)
+    for mode in ("yes", "only"):
+        got = db.service_get(h.admin(mode), gone.id)
+        assert got.deleted is True
+        # A soft-deleted service still lists its live nodes (models.md §1.6).
+        assert [n["id"] for n in got.compute_node] == [node.id]
+    assert db.service_get(h.admin("yes"), live.id).id == live.id
+
+
+# -- service_get_all ---------------------------------------------------------------------
+
+@covers("service_get_all")
+def test_service_get_all_lists_services_by_id(db, admin_ctx):
+    assert db.service_get_all(admin_ctx) == []
+    enabled = h.make_service(db, admin_ctx)
+    disabled = h.make_service(db, admin_ctx, host="host2", disabled=True)
+    h.make_compute_node(db, admin_ctx, enabled)
+    got = db.service_get_all(admin_ctx)
+    assert isinstance(got, list)
+    assert [s.id for s in got] == [enabled.id, disabled.id]
+    for record in got:
+        h.assert_record(record, h.SERVICE)
+    assert got[0] == enabled
+
+
+@covers("service_get_all")
+def test_service_get_all_filters_on_disabled(db, admin_ctx):
+    enabled = h.make_service(db, admin_ctx)
+    disabled = h.make_service(db, admin_ctx, disabled=True)
+    assert [s.id for s in db.service_get_all(admin_ctx, None)] == [enabled.id, disabled.id]
+    assert [s.id for s in db.service_get_all(admin_ctx, True)] == [disabled.id]
+    assert [s.id for s in db.service_get_all(admin_ctx, disabled=False)] == [enabled.id]
+
+
+@covers("service_get_all")
+def test_service_get_all_honours_read_deleted(db, admin_ctx):
+    live = h.make_service(db, admin_ctx)
+    gone = h.make_service(db, admin_ctx)
+    db.service_destroy(admin_ctx, gone.id)
+    assert [s.id for s in db.service_get_all(admin_ctx)] == [live.id]
+    assert [s.id for s in db.service_get_all(h.admin("yes"))] == [live.id, gone.id]
+    assert [s.id for s in db.service_get_all(h.admin("only"))] == [gone.id]
+    assert [s.id for s in db.service_get_all(h.admin("only"), False)] == [gone.id]
+
+
+# -- service_get_all_by_host -------------------------------------------------------------
+
+@covers("service_get_all_by_host")
+def test_service_get_all_by_host_lists_enabled_and_disabled_live_services(db, admin_ctx):
+    compute = h.make_service(db, admin_ctx, host="host1")
+    network = h.make_service(db, admin_ctx, host="host1", topic="network", disabled=True)
+    gone = h.make_service(db, admin_ctx, host="host1")
+    db.service_destroy(admin_ctx, gone.id)
+    h.make_service(db, admin_ctx, host="host2")
+    h.make_service(db, admin_ctx, host="HOST1")
+    for mode in ("no", "yes", "only"):
+        got = db.service_get_all_by_host(h.admin(mode), "host1")
+        assert [s.id for s in got] == [compute.id, network.id]
+    for record in got:
+        h.assert_record(record, h.SERVICE)
+    assert db.service_get_all_by_host(admin_ctx, "nowhere") == []
+
+
+# -- service_get_all_by_topic ------------------------------------------------------------
+
+@covers("service_get_all_by_topic")
+def test_service_get_all_by_topic_lists_live_enabled_services(db, admin_ctx):
+    first = h.make_service(db, admin_ctx, host="host1", topic="compute")
+    h.make_service(db, admin_ctx, host="host2", topic="compute", disabled=True)
+    gone = h.make_service(db, admin_ctx, host="host3", topic="compute")
+    db.service_destroy(admin_ctx, gone.id)
+    h.make_service(db, admin_ctx, host="host1", topic="volume")
+    second = h.make_service(db, admin_ctx, host="host4", topic="compute")
+    for mode in ("no", "yes", "only"):
+        got = db.service_get_all_by_topic(h.admin(mode), "compute")
+        assert [s.id for s in got] == [first.id, second.id]
+    for record in got:
+        h.assert_record(record, h.SERVICE)
+    assert db.service_get_all_by_topic(admin_ctx, "scheduler") == []
+
+
+# -- service_get_all_compute_by_host -----------------------------------------------------
+
+@covers("service_get_all_compute_by_host")
+def test_service_get_all_compute_by_host_lists_compute_services_with_nodes(db, admin_ctx):
+    enabled = h.make_service(db, admin_ctx, host="host1")
+    node = h.make_compute_node(db, admin_ctx, enabled)
+    disabled = h.make_service(db, admin_ctx, host="host1", disabled=True)
+    h.make_service(db, admin_ctx, host="host1", topic="volume")
+    gone = h.make_service(db, admin_ctx, host="host1")
+    db.service_destroy(admin_ctx, gone.id)
+    for mode in ("no", "yes", "only"):
+        got = db.service_get_all_compute_by_host(h.admin(mode), "host1")
+        assert [s.id for s in got] == [enabled.id, disabled.id]
+    for record in got:
+        h.assert_record(record, h.SERVICE, compute_node=list)
+    assert [n["id"] for n in got[0].compute_node] == [node.id]
+    h.assert_record(got[0].compute_node[0], h.COMPUTE_NODE)
+    assert got[1].compute_node == []
+
+
+@covers("service_get_all_compute_by_host")
+def test_service_get_all_compute_by_host_raises_when_none(db, admin_ctx):
+    h.make_service(db, admin_ctx, host="volumes", topic="volume")
+    gone = h.make_service(db, admin_ctx, host="gone")
+    db.service_destroy(admin_ctx, gone.id)
+    for host in ("nowhere", "volumes", "gone"):
+        with h.raises(exception.ComputeHostNotFound, host=host):
+            db.service_get_all_compute_by_host(admin_ctx, host)
+    with h.raises(exception.ComputeHostNotFound, host="gone"):
+        db.service_get_all_compute_by_host(h.admin("yes"), "gone")
+
+
+# -- service_get_all_compute_sorted / service_get_all_volume_sorted ------------------------
+
+def _sorted_pairs(pairs):
+    assert isinstance(pairs, list)
+    for pair in pairs:
+        assert type(pair) is tuple and len(pair) == 2
+        h.assert_record(pair[0], h.SERVICE)
+        assert type(pair[1]) is int
+    return [(service.id, total) for service, total in pairs]
+
+
+@covers("service_get_all_compute_sorted")
+def test_service_get_all_compute_sorted_lists_live_enabled_compute_services(db, admin_ctx):
+    first = h.make_service(db, admin_ctx, host="host1")
+    h.make_service(db, admin_ctx, host="host2", disabled=True)
+    gone = h.make_service(db, admin_ctx, host="host3")
+    db.service_destroy(admin_ctx, gone.id)
+    h.make_service(db, admin_ctx, host="host4", topic="volume")
+    second = h.make_service(db, admin_ctx, host="host5")
+    assert db.service_get_all_compute_sorted(admin_ctx)[0][0] == first
+    for mode in ("no", "yes", "only"):
+        got = db.service_get_all_compute_sorted(h.admin(mode))
+        assert _sorted_pairs(got) == [(first.id, 0), (second.id, 0)]
+
+
+@covers("service_get_all_compute_sorted")
+def test_service_get_all_compute_sorted_orders_by_instance_cores(db, admin_ctx):
+    busy = h.make_service(db, admin_ctx, host="busy")
+    light = h.make_service(db, admin_ctx, host="light")
+    idle = h.make_service(db, admin_ctx, host="idle")
+    idle2 = h.make_service(db, admin_ctx, host="idle2")
+    h.make_instance(db, admin_ctx, host="busy", vcpus=4, project_id="p1")
+    h.make_instance(db, admin_ctx, host="busy", vcpus=2, project_id="p2",
+                    vm_state="stopped")
+    h.make_instance(db, admin_ctx, host="light", vcpus=1, project_id="p1")
+    h.make_instance(db, admin_ctx, host="light", vcpus=None, project_id="p1")
+    gone = h.make_instance(db, admin_ctx, host="idle", vcpus=8, project_id="p1")
+    db.instance_destroy(admin_ctx, gone["uuid"])
+    got = db.service_get_all_compute_sorted(admin_ctx)
+    assert _sorted_pairs(got) == [(idle.id, 0), (idle2.id, 0), (light.id, 1), (busy.id, 6)]
+
+
+@covers("service_get_all_volume_sorted")
+def test_service_get_all_volume_sorted_lists_live_enabled_volume_services(db, admin_ctx):
+    first = h.make_service(db, admin_ctx, host="host1", topic="volume",
+                           binary="nova-volume")
+    h.make_service(db, admin_ctx, host="host2", topic="volume", disabled=True)
+    gone = h.make_service(db, admin_ctx, host="host3", topic="volume")
+    db.service_destroy(admin_ctx, gone.id)
+    h.make_service(db, admin_ctx, host="host4", topic="compute")
+    second = h.make_service(db, admin_ctx, host="host5", topic="volume")
+    for mode in ("no", "yes", "only"):
+        got = db.service_get_all_volume_sorted(h.admin(mode))
+        assert _sorted_pairs(got) == [(first.id, 0), (second.id, 0)]
+
+
+@covers("service_get_all_volume_sorted")
+def test_service_get_all_volume_sorted_orders_by_volume_gigabytes(db, admin_ctx):
+    big = h.make_service(db, admin_ctx, host="big", topic="volume")
+    small = h.make_service(db, admin_ctx, host="small", topic="volume")
+    empty = h.make_service(db, admin_ctx, host="empty", topic="volume")
+    h.make_volume(db, admin_ctx, host="big", size=10, project_id="p1")
+    h.make_volume(db, admin_ctx, host="big", size=5, project_id="p2")
+    h.make_volume(db, admin_ctx, host="small", size=1, project_id="p1")
+    gone = h.make_volume(db, admin_ctx, host="empty", size=100, project_id="p1")
+    db.volume_destroy(admin_ctx, gone["id"])
+    got = db.service_get_all_volume_sorted(admin_ctx)
+    assert _sorted_pairs(got) == [(empty.id, 0), (small.id, 1), (big.id, 15)]
+
+
+# -- service_get_by_args -------------------------------------------------------------------
+
+@covers("service_get_by_args")
+def test_service_get_by_args_returns_the_first_match(db, admin_ctx):
+    h.make_service(db, admin_ctx, host="host1", binary="nova-network")
+    first = h.make_service(db, admin_ctx, host="host1", binary="nova-compute",
+                           disabled=True)
+    h.make_service(db, admin_ctx, host="host1", binary="nova-compute")
+    got = db.service_get_by_args(admin_ctx, "host1", "nova-compute")
+    h.assert_record(got, h.SERVICE)
+    assert got == first
+
+
+@covers("service_get_by_args")
+def test_service_get_by_args_raises_for_a_miss(db, admin_ctx):
+    h.make_service(db, admin_ctx, host="host1", binary="nova-compute")
+    with h.raises(exception.HostBinaryNotFound, host="host1", binary="nova-volume"):
+        db.service_get_by_args(admin_ctx, "host1", "nova-volume")
+    with h.raises(exception.HostBinaryNotFound, host="host2", binary="nova-compute"):
+        db.service_get_by_args(admin_ctx, "host2", "nova-compute")
+
+
+@covers("service_get_by_args")
+def test_service_get_by_args_honours_read_deleted(db, admin_ctx):
+    gone = h.make_service(db, admin_ctx)
+    db.service_destroy(admin_ctx, gone.id)
+    with h.raises(exception.HostBinaryNotFound, host="host1", binary="nova-compute"):
+        db.service_get_by_args(admin_ctx, "host1", "nova-compute")
+    assert db.service_get_by_args(h.admin("yes"), "host1", "nova-compute").id == gone.id
+    live = h.make_service(db, admin_ctx)
+    assert db.service_get_by_args(admin_ctx, "host1", "nova-compute").id == live.id
+    assert db.service_get_by_args(h.admin("yes"), "host1", "nova-compute").id == gone.id
+    assert db.service_get_by_args(h.admin("only"), "host1", "nova-compute").id == gone.id
+
+
+# -- service_get_by_host_and_topic ---------------------------------------------------------
+
+@covers("service_get_by_host_and_topic")
+def test_service_get_by_host_and_topic_returns_the_first_live_enabled_match(db, admin_ctx):
+    h.make_service(db, admin_ctx, host="host1", topic="compute", disabled=True)
+    gone = h.make_service(db, admin_ctx, host="host1", topic="compute")
+    db.service_destroy(admin_ctx, gone.id)
+    first = h.make_service(db, admin_ctx, host="host1", topic="compute")
+    h.make_service(db, admin_ctx, host="host1", topic="compute")
+    for mode in ("no", "yes", "only"):
+        got = db.service_get_by_host_and_topic(h.admin(mode), "host1", "compute")
+        h.assert_record(got, h.SERVICE)
+        assert got == first
+
+
+@covers("service_get_by_host_and_topic")
+def test_service_get_by_host_and_topic_returns_none_for_a_miss(db, admin_ctx):
+    h.make_service(db, admin_ctx, host="host1", topic="compute", disabled=True)
+    gone = h.make_service(db, admin_ctx, host="host2", topic="compute")
+    db.service_destroy(admin_ctx, gone.id)
+    assert db.service_get_by_host_and_topic(admin_ctx, "host1", "compute") is None
+    assert db.service_get_by_host_and_topic(h.admin("yes"), "host2", "compute") is None
+    assert db.service_get_by_host_and_topic(admin_ctx, "host3", "compute") is None
+
+
+# -- service_update ----------------------------------------------------------------------
+
+@covers("service_update")
+def test_service_update_sets_columns_and_updated_at(db, admin_ctx):
+    service = h.make_service(db, admin_ctx)
+    values = {"report_count": 5, "disabled": True}
+    assert db.service_update(admin_ctx, service.id, values) is None
+    assert values == {"report_count": 5, "disabled": True}
+    after = _read(db, service, "no")
+    h.assert_updated(after, service)
+    assert (after.report_count, after.disabled) == (5, True)
+    assert (after.host, after.binary, after.availability_zone) == \
+        (service.host, service.binary, service.availability_zone)
+    db.service_update(admin_ctx, service.id, {"report_count": 6})
+    again = _read(db, service, "no")
+    assert again.report_count == 6
+    assert again.updated_at >= after.updated_at
+
+
+@covers("service_update")
+def test_service_update_of_an_unknown_id_raises_and_writes_nothing(db, admin_ctx):
+    h.make_service(db, admin_ctx)
+    with h.writes_nothing(lambda: h.hosts_state(db)):
+        with h.raises(exception.ServiceNotFound, service_id=77):
+            db.service_update(admin_ctx, 77, {"report_count": 1})
+
+
+@covers("service_update")
+def test_service_update_honours_read_deleted(db, admin_ctx):
+    gone = h.make_service(db, admin_ctx)
+    db.service_destroy(admin_ctx, gone.id)
+    live = h.make_service(db, admin_ctx)
+    with h.raises(exception.ServiceNotFound, service_id=gone.id):
+        db.service_update(admin_ctx, gone.id, {"report_count": 1})
+    with h.raises(exception.ServiceNotFound, service_id=live.id):
+        db.service_update(h.admin("only"), live.id, {"report_count": 1})
+    db.service_update(h.admin("yes"), gone.id, {"report_count": 2})
+    db.service_update(h.admin("only"), gone.id, {"host": "host9"})
+    after = _read(db, gone)
+    assert (after.report_count, after.host, after.deleted) == (2, "host9", True)
+    assert _read(db, live).report_count == 0
+
+
+@covers("service_update")
+@pytest.mark.parametrize("bad", [
+    {"hots": "typo"}, {"report_count": None}, {"report_count": "x"},
+    {"disabled": 1}, {"topic": "t" * 256}, {"deleted": None},
+], ids=["unknown-key", "not-null", "int-text", "bool-int", "too-long", "deleted-none"])
+def test_service_update_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad):
+    service = h.make_service(db, admin_ctx)
+    with h.writes_nothing(lambda: h.hosts_state(db)):
+        with h.raises_invalid():
+            db.service_update(admin_ctx, service.id, {"report_count": 3, **bad})
+
+
+# -- guards ----------------------------------------------------------------------------------
+
+def _populate(db, ctx):
+    service = h.make_service(db, ctx)
+    h.make_compute_node(db, ctx, service)
+    return {"service": service}
+
+
+GUARDED = {
+    "service_create": lambda p: ({"host": "x"},),
+    "service_destroy": lambda p: (p["service"]["id"],),
+    "service_get": lambda p: (p["service"]["id"],),
+    "service_get_all": lambda p: (),
+    "service_get_all_by_host": lambda p: ("host1",),
+    "service_get_all_by_topic": lambda p: ("compute",),
+    "service_get_all_compute_by_host": lambda p: ("host1",),
+    "service_get_all_compute_sorted": lambda p: (),
+    "service_get_all_volume_sorted": lambda p: (),
+    "service_get_by_args": lambda p: ("host1", "nova-compute"),
+    "service_get_by_host_and_topic": lambda p: ("host1", "compute"),
+    "service_update": lambda p: (p["service"]["id"], {"report_count": 9}),
+}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=covers(n)) for n in GUARDED])
+def test_admin_only_service_functions_refuse_other_contexts(db, admin_ctx, user_ctx, name):
+    args = GUARDED[name](_populate(db, admin_ctx))
+    function = getattr(db, name)
+    with h.writes_nothing(lambda: h.hosts_state(db)):
+        for ctx in (user_ctx, h.incomplete(), h.user(read_deleted="yes")):
+            with h.raises(exception.AdminRequired):
+                function(ctx, *args)
+        with h.raises(exception.NotAuthorized):
+            function(None, *args)
