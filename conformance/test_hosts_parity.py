@@ -128,7 +128,7 @@ def run_sequence(api: Any, ctx: Any) -> list[tuple[str, Any]]:
     call("service_get", lambda: api.service_get(ctx, s1["id"]))
     n1 = call("compute_node_create", lambda: api.compute_node_create(ctx, h.compute_node_values(
         service_id=s1["id"], hypervisor_hostname="Node-A", stats={"b": 2, "a": "1"})))
-    n2 = call("compute_node_create", lambda: api.compute_node_create(ctx, h.compute_node_values(
+    call("compute_node_create", lambda: api.compute_node_create(ctx, h.compute_node_values(
         service_id=s2["id"], hypervisor_hostname=None, free_ram_mb=None, vcpus=6)))
     call("compute_node_update", lambda: api.compute_node_update(
         ctx, n1["id"], {"vcpus_used": 1, "stats": {"a": 5, "c": None}}, prune_stats=True))

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import abc
 import contextlib
-from typing import Any, ContextManager, Iterator, Sequence
+import logging
+from typing import Any, Callable, ContextManager, Iterator, Sequence
 
 from novadb import query
 from novadb.schema.types import Model, UniqueKey
 
-__all__ = ["Store", "Transaction", "UniqueViolation", "TransientError"]
+__all__ = ["Store", "Transaction", "UndoLogTransaction", "UniqueViolation", "TransientError"]
+
+LOG = logging.getLogger(__name__)
 
 
 class UniqueViolation(Exception):
@@ -108,6 +111,33 @@ class Transaction(abc.ABC):
     def savepoint(self) -> ContextManager[None]:
         """A nested unit: an exception inside undoes only the nested writes,
         and the transaction stays usable."""
+
+
+class UndoLogTransaction(Transaction):
+    """A transaction of a store without rollback: each write logs how to undo it,
+    and a failed unit plays the log backwards."""
+
+    def __init__(self) -> None:
+        self.undo: list[Callable[[], None]] = []
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        mark = len(self.undo)
+        try:
+            yield
+        except BaseException:
+            self.rollback(mark)
+            raise
+
+    def rollback(self, mark: int = 0) -> None:
+        """Undo the writes after `mark`, newest first; an undo step that fails
+        is logged and the others still run (the caller's error propagates)."""
+        while len(self.undo) > mark:
+            step = self.undo.pop()
+            try:
+                step()
+            except Exception:  # noqa: BLE001 - best effort while failing anyway
+                LOG.exception("novadb: could not undo a write")
 
 
 def _sorted_keys(groups: dict[tuple, Any]) -> list[tuple]:

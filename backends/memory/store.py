@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, Sequence
 from novadb import migration, query
 from novadb.schema import MODELS
 from novadb.schema.types import Model, UniqueKey
-from novadb.store import Store, Transaction, UniqueViolation
+from novadb.store import Store, UndoLogTransaction, UniqueViolation
 
 
 class _Table:
@@ -57,10 +57,10 @@ class _Table:
         return row
 
 
-class MemoryTransaction(Transaction):
+class MemoryTransaction(UndoLogTransaction):
     def __init__(self, store: "MemoryStore"):
+        super().__init__()
         self.store = store
-        self.undo: list[Callable[[], None]] = []
 
     def _table(self, model: type[Model]) -> _Table:
         return self.store.tables[model.__tablename__]
@@ -139,19 +139,6 @@ class MemoryTransaction(Transaction):
             old = table.remove(row[pk_name])
             self.undo.append(lambda pk=row[pk_name], old=old: table.add(pk, old))
         return len(matched)
-
-    @contextlib.contextmanager
-    def savepoint(self) -> Iterator[None]:
-        mark = len(self.undo)
-        try:
-            yield
-        except BaseException:
-            self.rollback(mark)
-            raise
-
-    def rollback(self, mark: int = 0) -> None:
-        while len(self.undo) > mark:
-            self.undo.pop()()
 
 
 def _restore(table: _Table, new_pk: Any, old_pk: Any,

@@ -39,7 +39,7 @@ from novadb.backends.mongo.indexes import index_specs
 from novadb.schema import MODELS
 from novadb.schema.models import InstanceTypes
 from novadb.schema.types import Model, UniqueKey
-from novadb.store import Store, Transaction, UniqueViolation
+from novadb.store import Store, UndoLogTransaction, UniqueViolation
 
 LOG = logging.getLogger(__name__)
 
@@ -75,12 +75,12 @@ def row_of(model: type[Model], doc: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-class MongoTransaction(Transaction):
+class MongoTransaction(UndoLogTransaction):
     """A unit of work on the store, with the undo log of its writes."""
 
     def __init__(self, store: "MongoStore"):
+        super().__init__()
         self.store = store
-        self.undo: list[Callable[[], None]] = []
 
     # -- reading --------------------------------------------------------------------
 
@@ -250,25 +250,6 @@ class MongoTransaction(Transaction):
         return result.deleted_count
 
     # -- units ----------------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def savepoint(self) -> Iterator[None]:
-        mark = len(self.undo)
-        try:
-            yield
-        except BaseException:
-            self.rollback(mark)
-            raise
-
-    def rollback(self, mark: int = 0) -> None:
-        """Undo the writes after `mark`, newest first; an undo step that fails
-        is logged and the others still run (the caller's error propagates)."""
-        while len(self.undo) > mark:
-            step = self.undo.pop()
-            try:
-                step()
-            except Exception:  # noqa: BLE001 - best effort while failing anyway
-                LOG.exception("novadb mongo: could not undo a write")
 
 
 def _restore_fields(store: "MongoStore", model: type[Model], docs: list[dict[str, Any]],
