@@ -9,17 +9,27 @@ directly and the conformance suite holds every other backend to.
 The semantics are SQL's three-valued logic (core.md §1.6): a NULL column never
 equals, differs from, orders against or matches anything; `Cmp(c, 'eq', None)`
 is never built (use `IsNull`).
+
+`Regex` has one dialect: Python's `re.search` (unanchored, case-sensitive),
+evaluated here only, by `regex_search`, through the `regex` package's
+re-compatible VERSION0 with a time limit, so a pathological pattern cannot hang
+a caller.  A backend that cannot express that dialect natively treats a `Regex`
+node as "may match" and filters its rows with `evaluate` afterwards.
 """
 from __future__ import annotations
 
 import dataclasses
-import re
+import functools
 from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import regex as _regex
+
+from novadb import exception
 
 __all__ = [
     "Expr", "Cmp", "In", "IsNull", "Contains", "Regex", "And", "Or", "TRUE", "FALSE",
     "Order", "and_", "or_", "eq", "evaluate", "matches", "sort_key", "sort_rows",
-    "columns_of",
+    "columns_of", "check_regex", "regex_search", "REGEX_TIMEOUT",
 ]
 
 _OPS = ("eq", "ne", "lt", "le", "gt", "ge")
@@ -82,7 +92,8 @@ class Contains(Expr):
 
 @dataclasses.dataclass(frozen=True, eq=True)
 class Regex(Expr):
-    """Python `re.search(pattern, column)` finds a match (case-sensitive, unanchored)."""
+    """Python `re.search(pattern, column)` finds a match (case-sensitive, unanchored);
+    evaluated by `regex_search` (see the module docstring)."""
 
     column: str
     pattern: str
@@ -160,6 +171,44 @@ class Order:
     descending: bool = False
 
 
+# -- the regular-expression dialect ------------------------------------------------
+
+#: Seconds one search may take before it is abandoned (`InvalidInput`).
+REGEX_TIMEOUT = 1.0
+
+
+@functools.lru_cache(maxsize=512)
+def _compile(pattern: str) -> Any:
+    return _regex.compile(pattern, _regex.VERSION0)
+
+
+def check_regex(pattern: Any) -> str:
+    """`pattern` if it is a valid pattern of the dialect, else `InvalidInput`."""
+    if not isinstance(pattern, str):
+        raise exception.InvalidInput(reason=f"a regular expression must be a string, "
+                                            f"not {type(pattern).__name__}")
+    try:
+        _compile(pattern)
+    except (_regex.error, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise exception.InvalidInput(
+            reason=f"invalid regular expression {pattern!r:.80}: {exc}") from None
+    return pattern
+
+
+def regex_search(pattern: str, text: str) -> bool:
+    """Whether `re.search(pattern, text)` finds a match; `InvalidInput` for an
+    invalid pattern or a search longer than `REGEX_TIMEOUT` seconds."""
+    compiled = _compile(check_regex(pattern))
+    try:
+        return compiled.search(text, timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        raise exception.InvalidInput(
+            reason=f"regular expression {pattern!r:.80} took too long to match") from None
+
+
+_search = regex_search  # `evaluate`'s parameter of the same name shadows it there
+
+
 # -- reference semantics -------------------------------------------------------
 
 _CMP: dict[str, Callable[[Any, Any], bool]] = {
@@ -228,7 +277,7 @@ def evaluate(expr: Expr, row: Mapping[str, Any],
     if isinstance(expr, Contains):
         return ascii_lower(expr.text) in ascii_lower(str(value))
     if isinstance(expr, Regex):
-        search = regex_search or (lambda pattern, text: re.search(pattern, text) is not None)
+        search = regex_search or _search
         return search(expr.pattern, value if isinstance(value, str) else str(value))
     raise TypeError(f"not a filter expression: {expr!r}")
 

@@ -12,9 +12,13 @@ from typing import Any
 
 from novadb.driver import Driver
 from novadb.generic.base import BaseDriver, reads, writes
+from novadb.generic.compute_extras import ComputeExtrasAPI
+from novadb.generic.flavors import FlavorsAPI
 from novadb.generic.hosts import HostsAPI
+from novadb.generic.instances import InstancesAPI
+from novadb.generic.security import SecurityAPI
 
-AREAS: tuple[type, ...] = (HostsAPI,)
+AREAS: tuple[type, ...] = (HostsAPI, InstancesAPI, FlavorsAPI, SecurityAPI, ComputeExtrasAPI)
 
 
 class StoreDriver(*AREAS, BaseDriver):  # type: ignore[misc]

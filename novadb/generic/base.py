@@ -8,6 +8,7 @@ import itertools
 import random
 import threading
 import time
+import uuid
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from novadb import exception, query, timeutils, values
@@ -169,6 +170,18 @@ class BaseDriver(Driver):
             if not isinstance(value, str):
                 return query.FALSE
         return query.Cmp(column, "eq", value)
+
+    @staticmethod
+    def check_uuid_like(value: Any) -> str:
+        """`value` if Python's `uuid.UUID()` accepts it (core.md §1.11), else
+        `InvalidUUID(uuid=value)`; lookups still compare the string as given."""
+        if isinstance(value, str):
+            try:
+                uuid.UUID(value)
+                return value
+            except ValueError:
+                pass
+        raise exception.InvalidUUID(uuid=value)
 
     # -- reading -------------------------------------------------------------------------
 

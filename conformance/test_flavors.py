@@ -1,0 +1,365 @@
+"""Conformance of the flavors area (spec/flavors.md): flavors, extra specs, access rows."""
+from __future__ import annotations
+
+import pytest
+
+from novadb import exception
+from novadb.conformance import helpers as h
+
+covers = pytest.mark.covers
+
+DEFAULT_NAMES = ["m1.large", "m1.medium", "m1.small", "m1.tiny", "m1.xlarge"]
+
+
+def _names(flavors):
+    return [f["name"] for f in flavors]
+
+
+# -- the seed ---------------------------------------------------------------------------------
+
+@covers("instance_type_get_all", "instance_type_get")
+def test_db_sync_seeds_the_five_default_flavors(db, user_ctx):
+    flavors = db.instance_type_get_all(user_ctx)
+    assert _names(flavors) == DEFAULT_NAMES
+    for flavor in flavors:
+        h.assert_flavor(flavor)
+        flavor_id, memory_mb, vcpus, root_gb = h.DEFAULT_FLAVORS[flavor.name]
+        assert (flavor.id, flavor.memory_mb, flavor.vcpus, flavor.root_gb) == (
+            flavor_id, memory_mb, vcpus, root_gb)
+        assert flavor.flavorid == str(flavor_id)
+        assert (flavor.ephemeral_gb, flavor.swap, flavor.rxtx_factor) == (0, 0, 1.0)
+        assert (flavor.vcpu_weight, flavor.disabled, flavor.is_public) == (None, False, True)
+        assert flavor.extra_specs == {}
+        assert flavor.created_at is not None and flavor.deleted is False
+        assert db.instance_type_get(user_ctx, flavor_id) == flavor
+    assert db.instance_type_get_by_flavor_id(user_ctx, "2").name == "m1.small"
+
+
+# -- instance_type_create ---------------------------------------------------------------------
+
+@covers("instance_type_create", "instance_type_get", "instance_type_get_by_name",
+        "instance_type_get_by_flavor_id")
+def test_instance_type_create_returns_a_flavor_dict(db, admin_ctx, user_ctx):
+    values = {"name": "custom", "flavorid": 105, "memory_mb": 256, "vcpus": 1,
+              "root_gb": 1, "ephemeral_gb": 2,
+              "extra_specs": {"cpu_arch": "x86_64", "count": 2}}
+    flavor = db.instance_type_create(admin_ctx, values)
+    assert values["flavorid"] == 105 and values["extra_specs"]["count"] == 2
+    h.assert_flavor(flavor)
+    h.assert_new(flavor)
+    assert flavor.flavorid == "105"
+    assert (flavor.swap, flavor.rxtx_factor, flavor.disabled, flavor.is_public,
+            flavor.vcpu_weight) == (0, 1.0, False, True, None)
+    assert flavor.extra_specs == {"cpu_arch": "x86_64", "count": "2"}
+    assert db.instance_type_get(user_ctx, flavor.id) == flavor
+    assert db.instance_type_get_by_name(user_ctx, "custom") == flavor
+    assert db.instance_type_get_by_flavor_id(user_ctx, 105) == flavor
+    assert db.instance_type_get_by_flavor_id(user_ctx, "105") == flavor
+    assert dict(flavor) == db.instance_type_get(user_ctx, flavor.id)
+
+
+@covers("instance_type_create")
+def test_instance_type_create_stores_given_switches(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, swap=512, rxtx_factor=2, vcpu_weight=3,
+                           disabled=True, is_public=False)
+    assert (flavor.swap, flavor.rxtx_factor, flavor.vcpu_weight, flavor.disabled,
+            flavor.is_public) == (512, 2.0, 3, True, False)
+    assert type(flavor.rxtx_factor) is float
+
+
+@covers("instance_type_create")
+def test_instance_type_create_refuses_a_taken_name_or_flavorid(db, admin_ctx):
+    with h.writes_nothing(lambda: h.flavors_state(db)):
+        with h.raises(exception.InstanceTypeExists, name="m1.tiny"):
+            h.make_flavor(db, admin_ctx, name="m1.tiny", extra_specs={"a": "b"})
+        with h.raises(exception.InstanceTypeExists, name="fresh"):
+            h.make_flavor(db, admin_ctx, name="fresh", flavorid="1")
+        with h.raises(exception.InstanceTypeExists, name="fresh"):
+            h.make_flavor(db, admin_ctx, name="fresh", flavorid=1)
+
+
+@covers("instance_type_create", "instance_type_destroy")
+def test_a_destroyed_flavors_name_and_flavorid_can_be_reused(db, admin_ctx):
+    old = h.make_flavor(db, admin_ctx, name="reuse", flavorid="77")
+    db.instance_type_destroy(admin_ctx, "reuse")
+    new = h.make_flavor(db, admin_ctx, name="reuse", flavorid="77")
+    assert new.id != old.id
+    assert db.instance_type_get_by_flavor_id(admin_ctx, "77").id == new.id
+    assert db.instance_type_get_by_name(admin_ctx, "reuse").id == new.id
+    # with read_deleted='yes' both rows match: the live one is preferred
+    assert db.instance_type_get_by_flavor_id(h.admin("yes"), "77").id == new.id
+    assert db.instance_type_get_by_name(h.admin("yes"), "reuse").id == new.id
+    db.instance_type_destroy(admin_ctx, "reuse")
+    # only deleted rows: the highest id
+    assert db.instance_type_get_by_flavor_id(h.admin("yes"), "77").id == new.id
+    assert db.instance_type_get_by_name(h.admin("only"), "reuse").id == new.id
+
+
+@covers("instance_type_create")
+def test_instance_type_create_checks_live_flavors_whatever_the_context(db, admin_ctx):
+    old = h.make_flavor(db, admin_ctx)
+    db.instance_type_destroy(admin_ctx, old.name)
+    for mode in ("yes", "only"):  # a deleted name or flavorid never conflicts
+        new = h.make_flavor(db, h.admin(mode), name=old.name, flavorid=old.flavorid)
+        db.instance_type_destroy(admin_ctx, new.name)
+    with h.raises(exception.InstanceTypeExists, name="m1.tiny"):
+        h.make_flavor(db, h.admin("only"), name="m1.tiny")
+
+
+@covers("instance_type_create")
+@pytest.mark.parametrize("missing", ["name", "flavorid", "memory_mb", "vcpus"])
+def test_instance_type_create_requires_its_keys(db, admin_ctx, missing):
+    values = h.flavor_values()
+    del values[missing]
+    with h.writes_nothing(lambda: h.flavors_state(db)):
+        with h.raises_invalid():
+            db.instance_type_create(admin_ctx, values)
+
+
+@covers("instance_type_create")
+@pytest.mark.parametrize("bad", [{"no_such_column": 1}, {"memory_mb": "big"},
+                                 {"is_public": "yes"}, {"extra_specs": ["a"]},
+                                 {"extra_specs": {"k": ["v"]}}, {"memory_mb": None}])
+def test_instance_type_create_rejects_bad_values(db, admin_ctx, bad):
+    with h.writes_nothing(lambda: h.flavors_state(db)):
+        with h.raises_invalid():
+            db.instance_type_create(admin_ctx, h.flavor_values(**bad))
+
+
+@covers("instance_type_create", "instance_type_destroy", "instance_type_access_add",
+        "instance_type_access_get_by_flavor_id", "instance_type_access_remove")
+def test_admin_only_flavor_functions(db, user_ctx):
+    calls = [lambda: db.instance_type_create(user_ctx, h.flavor_values()),
+             lambda: db.instance_type_destroy(user_ctx, "m1.tiny"),
+             lambda: db.instance_type_access_add(user_ctx, "1", "p"),
+             lambda: db.instance_type_access_get_by_flavor_id(user_ctx, "1"),
+             lambda: db.instance_type_access_remove(user_ctx, "1", "p")]
+    for call in calls:
+        with h.raises(exception.AdminRequired):
+            call()
+
+
+# -- instance_type_destroy, getters -----------------------------------------------------------
+
+@covers("instance_type_destroy", "instance_type_get", "instance_type_get_all")
+def test_instance_type_destroy(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, is_public=False, extra_specs={"a": "1"})
+    db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
+    instance = h.make_instance(db, admin_ctx, instance_type_id=flavor.id)
+    assert db.instance_type_destroy(admin_ctx, flavor.name) is None
+    with h.raises(exception.InstanceTypeNotFound, instance_type_id=flavor.id):
+        db.instance_type_get(admin_ctx, flavor.id)
+    assert flavor.name not in _names(db.instance_type_get_all(admin_ctx))
+    gone = db.instance_type_get(h.admin("yes"), flavor.id)
+    h.assert_soft_deleted(gone, flavor)
+    assert gone.extra_specs == {}  # its specs went with it
+    assert db.instance_type_extra_specs_get(admin_ctx, flavor.flavorid) == {}
+    # access rows are left alone
+    rows = db.instance_type_access_get_by_flavor_id(h.admin("yes"), flavor.flavorid)
+    assert [r.project_id for r in rows] == ["p1"]
+    # instances still resolve it
+    record = db.instance_get_by_uuid(admin_ctx, instance.uuid)
+    assert record.instance_type.id == flavor.id and record.instance_type.deleted is True
+
+
+@covers("instance_type_destroy")
+def test_instance_type_destroy_of_an_unknown_name(db, admin_ctx):
+    for name in ("no-such-flavor", None):
+        with h.writes_nothing(lambda: h.flavors_state(db)):
+            with h.raises(exception.InstanceTypeNotFoundByName, instance_type_name=name):
+                db.instance_type_destroy(admin_ctx, name)
+    db.instance_type_destroy(admin_ctx, "m1.tiny")
+    with h.raises(exception.InstanceTypeNotFoundByName, instance_type_name="m1.tiny"):
+        db.instance_type_destroy(admin_ctx, "m1.tiny")
+
+
+@covers("instance_type_get", "instance_type_get_by_name", "instance_type_get_by_flavor_id")
+def test_flavor_getters_raise_not_found(db, user_ctx):
+    for missing in (999, "asdf", None):
+        with h.raises(exception.InstanceTypeNotFound, instance_type_id=missing):
+            db.instance_type_get(user_ctx, missing)
+    with h.raises(exception.InstanceTypeNotFoundByName, instance_type_name="m1.huge"):
+        db.instance_type_get_by_name(user_ctx, "m1.huge")
+    with h.raises(exception.FlavorNotFound, flavor_id="99"):
+        db.instance_type_get_by_flavor_id(user_ctx, "99")
+    assert db.instance_type_get(user_ctx, "3").name == "m1.medium"
+
+
+@covers("instance_type_get", "instance_type_get_by_name", "instance_type_get_by_flavor_id")
+def test_flavor_getters_honour_read_deleted(db, admin_ctx):
+    db.instance_type_destroy(admin_ctx, "m1.small")
+    with h.raises(exception.FlavorNotFound, flavor_id="2"):
+        db.instance_type_get_by_flavor_id(admin_ctx, "2")
+    with h.raises(exception.InstanceTypeNotFoundByName, instance_type_name="m1.small"):
+        db.instance_type_get_by_name(admin_ctx, "m1.small")
+    for ctx in (h.admin("yes"), h.admin("only")):
+        assert db.instance_type_get_by_flavor_id(ctx, "2").deleted is True
+        assert db.instance_type_get_by_name(ctx, "m1.small").id == 2
+        assert db.instance_type_get(ctx, 2).name == "m1.small"
+    with h.raises(exception.InstanceTypeNotFound, instance_type_id=1):
+        db.instance_type_get(h.admin("only"), 1)
+
+
+# -- instance_type_get_all --------------------------------------------------------------------
+
+@covers("instance_type_get_all")
+def test_instance_type_get_all_filters_of_the_spec(db, user_ctx):
+    def names(filters):
+        return _names(db.instance_type_get_all(user_ctx, filters=filters))
+    assert names({"min_memory_mb": 513}) == ["m1.large", "m1.medium", "m1.small", "m1.xlarge"]
+    assert names({"min_root_gb": 80}) == ["m1.large", "m1.xlarge"]
+    assert names({"min_memory_mb": 16384, "min_root_gb": 80}) == ["m1.xlarge"]
+    assert names({"min_memory_mb": "16384"}) == ["m1.xlarge"]
+    assert names({"no_such_filter": 1}) == DEFAULT_NAMES
+    assert names(None) == DEFAULT_NAMES
+    assert names({"is_public": None}) == DEFAULT_NAMES
+
+
+@covers("instance_type_get_all")
+def test_instance_type_get_all_disabled_and_public_filters(db, admin_ctx, user_ctx):
+    disabled = h.make_flavor(db, admin_ctx, name="zz-disabled", disabled=True)
+    private = h.make_flavor(db, admin_ctx, name="zz-private", is_public=False)
+    granted = h.make_flavor(db, admin_ctx, name="zz-granted", is_public=False)
+    db.instance_type_access_add(admin_ctx, granted.flavorid, "fake-project")
+    db.instance_type_access_add(admin_ctx, private.flavorid, "other-project")
+
+    def names(ctx, filters):
+        return _names(db.instance_type_get_all(ctx, filters=filters))
+    assert names(user_ctx, {"disabled": True}) == [disabled.name]
+    assert disabled.name not in names(user_ctx, {"disabled": False})
+    assert names(user_ctx, {"is_public": True}) == DEFAULT_NAMES + [disabled.name,
+                                                                    granted.name]
+    assert names(admin_ctx, {"is_public": True}) == DEFAULT_NAMES + [disabled.name]
+    assert names(user_ctx, {"is_public": False}) == [granted.name, private.name]
+    assert names(admin_ctx, {"is_public": False}) == [granted.name, private.name]
+    # a removed grant no longer counts
+    db.instance_type_access_remove(admin_ctx, granted.flavorid, "fake-project")
+    assert granted.name not in names(user_ctx, {"is_public": True})
+
+
+@covers("instance_type_get_all")
+def test_instance_type_get_all_inactive(db, admin_ctx):
+    db.instance_type_destroy(admin_ctx, "m1.medium")
+    assert "m1.medium" not in _names(db.instance_type_get_all(admin_ctx))
+    assert _names(db.instance_type_get_all(admin_ctx, inactive=True)) == DEFAULT_NAMES
+    # the context's read_deleted is ignored
+    assert "m1.medium" not in _names(db.instance_type_get_all(h.admin("yes")))
+    assert _names(db.instance_type_get_all(h.admin("only"), inactive=True)) == DEFAULT_NAMES
+
+
+# -- extra specs ------------------------------------------------------------------------------
+
+@covers("instance_type_extra_specs_get", "instance_type_extra_specs_update_or_create",
+        "instance_type_extra_specs_delete")
+def test_extra_specs_round_trip(db, admin_ctx, user_ctx):
+    specs = {"cpu_arch": "x86_64", "cpu_model": "Nehalem", "xpu_arch": "fermi",
+             "xpus": 2, "xpu_model": "Tesla 2050"}
+    flavor = h.make_flavor(db, admin_ctx, extra_specs=specs)
+    assert db.instance_type_extra_specs_get(user_ctx, flavor.flavorid) == {
+        **specs, "xpus": "2"}
+    result = db.instance_type_extra_specs_update_or_create(
+        user_ctx, flavor.flavorid, {"cpu_model": "Sandy Bridge", "gpu": 1})
+    expected = {**specs, "xpus": "2", "cpu_model": "Sandy Bridge", "gpu": "1"}
+    assert result == expected
+    assert db.instance_type_extra_specs_get(user_ctx, flavor.flavorid) == expected
+    assert db.instance_type_get(user_ctx, flavor.id).extra_specs == expected
+    db.instance_type_extra_specs_delete(user_ctx, flavor.flavorid, "xpu_arch")
+    del expected["xpu_arch"]
+    assert db.instance_type_extra_specs_get(user_ctx, flavor.flavorid) == expected
+    # a deleted key comes back as a new row
+    assert db.instance_type_extra_specs_update_or_create(
+        user_ctx, flavor.flavorid, {"xpu_arch": "kepler"})["xpu_arch"] == "kepler"
+
+
+@covers("instance_type_extra_specs_get", "instance_type_extra_specs_delete",
+        "instance_type_extra_specs_update_or_create")
+def test_extra_specs_of_unknown_flavors(db, admin_ctx, user_ctx):
+    assert db.instance_type_extra_specs_get(user_ctx, "no-such-flavor") == {}
+    db.instance_type_extra_specs_delete(user_ctx, "no-such-flavor", "k")
+    db.instance_type_extra_specs_delete(user_ctx, "1", "no-such-key")
+    with h.raises(exception.FlavorNotFound, flavor_id="no-such-flavor"):
+        db.instance_type_extra_specs_update_or_create(user_ctx, "no-such-flavor", {"k": "v"})
+    flavor = h.make_flavor(db, admin_ctx, extra_specs={"k": "v"})
+    db.instance_type_destroy(admin_ctx, flavor.name)
+    assert db.instance_type_extra_specs_get(h.admin("yes"), flavor.flavorid) == {}
+    with h.raises(exception.FlavorNotFound, flavor_id=flavor.flavorid):
+        db.instance_type_extra_specs_update_or_create(admin_ctx, flavor.flavorid, {"k": "v"})
+    # the lookup honours read_deleted
+    assert db.instance_type_extra_specs_update_or_create(
+        h.admin("yes"), flavor.flavorid, {"k": "w"}) == {"k": "w"}
+
+
+@covers("instance_type_extra_specs_update_or_create")
+@pytest.mark.parametrize("bad", [["a"], "a=b", {"k": {"v": 1}}, {"k": "v" * 256}])
+def test_extra_specs_update_rejects_bad_specs(db, admin_ctx, bad):
+    flavor = h.make_flavor(db, admin_ctx, extra_specs={"k": "v"})
+    with h.raises_invalid():
+        db.instance_type_extra_specs_update_or_create(admin_ctx, flavor.flavorid, bad)
+    assert db.instance_type_extra_specs_get(admin_ctx, flavor.flavorid) == {"k": "v"}
+
+
+# -- access rows ------------------------------------------------------------------------------
+
+@covers("instance_type_access_add", "instance_type_access_get_by_flavor_id")
+def test_instance_type_access_add(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, is_public=False)
+    access = db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
+    h.assert_record(access, h.INSTANCE_TYPE_PROJECT)
+    h.assert_new(access)
+    assert (access.instance_type_id, access.project_id) == (flavor.id, "p1")
+    second = db.instance_type_access_add(admin_ctx, flavor.flavorid, "p2")
+    assert db.instance_type_access_get_by_flavor_id(admin_ctx, flavor.flavorid) == [
+        access, second]
+    with h.writes_nothing(lambda: h.flavors_state(db)):
+        with h.raises(exception.FlavorAccessExists, flavor_id=flavor.flavorid,
+                      project_id="p1"):
+            db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
+    assert db.instance_type_access_get_by_flavor_id(admin_ctx, "1") == []
+
+
+@covers("instance_type_access_add", "instance_type_access_remove")
+def test_instance_type_access_add_revives_a_removed_row(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, flavorid="300")
+    first = db.instance_type_access_add(admin_ctx, 300, "p1")
+    assert db.instance_type_access_remove(admin_ctx, "300", "p1") is None
+    assert db.instance_type_access_get_by_flavor_id(admin_ctx, "300") == []
+    again = db.instance_type_access_add(admin_ctx, "300", "p1")
+    assert again.id == first.id
+    assert again.deleted is False and again.deleted_at is None
+    h.assert_updated(again, first)
+    assert db.instance_type_access_get_by_flavor_id(admin_ctx, "300") == [again]
+    assert flavor.flavorid == "300"
+
+
+@covers("instance_type_access_add", "instance_type_access_get_by_flavor_id",
+        "instance_type_access_remove")
+def test_instance_type_access_functions_need_the_flavor(db, admin_ctx):
+    with h.raises(exception.FlavorNotFound, flavor_id="nope"):
+        db.instance_type_access_add(admin_ctx, "nope", "p1")
+    with h.raises(exception.FlavorNotFound, flavor_id="nope"):
+        db.instance_type_access_get_by_flavor_id(admin_ctx, "nope")
+    with h.raises(exception.FlavorNotFound, flavor_id="nope"):
+        db.instance_type_access_remove(admin_ctx, "nope", "p1")
+    flavor = h.make_flavor(db, admin_ctx)
+    db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
+    db.instance_type_destroy(admin_ctx, flavor.name)
+    with h.raises(exception.FlavorNotFound, flavor_id=flavor.flavorid):
+        db.instance_type_access_add(admin_ctx, flavor.flavorid, "p2")
+    everything = h.admin("yes")  # the flavor lookup honours read_deleted
+    db.instance_type_access_add(everything, flavor.flavorid, "p2")
+    rows = db.instance_type_access_get_by_flavor_id(everything, flavor.flavorid)
+    assert [r.project_id for r in rows] == ["p1", "p2"]
+    db.instance_type_access_remove(everything, flavor.flavorid, "p1")
+
+
+@covers("instance_type_access_remove")
+def test_instance_type_access_remove_needs_a_live_row(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx)
+    with h.raises(exception.FlavorAccessNotFound, flavor_id=flavor.flavorid,
+                  project_id="p1"):
+        db.instance_type_access_remove(admin_ctx, flavor.flavorid, "p1")
+    db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
+    db.instance_type_access_remove(admin_ctx, flavor.flavorid, "p1")
+    with h.raises(exception.FlavorAccessNotFound, flavor_id=flavor.flavorid,
+                  project_id="p1"):
+        db.instance_type_access_remove(admin_ctx, flavor.flavorid, "p1")

@@ -1,0 +1,807 @@
+"""Conformance of the instance functions of the instances area (spec/instances.md):
+create, get, destroy (with constraints, core.md §2-§3), update, test-and-set, the
+list functions, and what instance_create relies on in other areas (the default
+security group, the EC2 id mapping)."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from novadb import exception
+from novadb.conformance import helpers as h
+
+covers = pytest.mark.covers
+
+PROJECT = "fake-project"  # the project of the user_ctx fixture
+OTHER = "other-project"  # the project of the other_ctx fixture
+
+
+def _instance(db, ctx=None, **values):
+    """An instance of PROJECT (by default) created by an admin."""
+    values.setdefault("project_id", PROJECT)
+    values.setdefault("user_id", "fake-user")
+    return h.make_instance(db, ctx or h.admin(), **values)
+
+
+def _get(db, instance, read_deleted="yes"):
+    return db.instance_get_by_uuid(h.admin(read_deleted), instance["uuid"])
+
+
+def _columns(record):
+    return {k: record[k] for k in h.INSTANCE}
+
+
+# -- instance_create -----------------------------------------------------------------------
+
+@covers("instance_create")
+def test_instance_create_returns_the_record_with_its_relations(db, user_ctx):
+    values = {"project_id": PROJECT, "user_id": "fake-user", "host": "host1",
+              "vm_state": "building", "instance_type_id": 2,
+              "metadata": {"a": "1", "b": 2}, "system_metadata": {"image_kernel_id": "k"},
+              "info_cache": {"network_info": "[]"}, "security_groups": ["default"]}
+    original = {k: (dict(v) if isinstance(v, dict) else v) for k, v in values.items()}
+    instance = db.instance_create(user_ctx, values)
+    assert values == original  # the caller's dict is not changed
+    h.assert_instance(instance)
+    h.assert_new(instance)
+    assert instance.host == "host1" and instance.vm_state == "building"
+    assert instance.name == "instance-%08x" % instance.id
+    assert len(instance.uuid) == 36
+    assert h.metadata_dict(instance.metadata) == {"a": "1", "b": "2"}
+    assert h.metadata_dict(instance.system_metadata) == {"image_kernel_id": "k"}
+    assert all(r.instance_uuid == instance.uuid for r in instance.metadata)
+    assert instance.info_cache.network_info == "[]"
+    assert instance.info_cache.instance_uuid == instance.uuid
+    assert [g.name for g in instance.security_groups] == ["default"]
+    assert instance.security_groups[0].project_id == PROJECT
+    assert instance.instance_type.name == "m1.small"
+    assert _columns(db.instance_get_by_uuid(user_ctx, instance.uuid)) == _columns(instance)
+
+
+@covers("instance_create")
+def test_instance_create_fills_uuid_only_when_missing_or_empty(db, admin_ctx):
+    given = h.new_uuid()
+    assert _instance(db, uuid=given).uuid == given
+    generated = {_instance(db).uuid, _instance(db, uuid="").uuid}
+    assert len(generated) == 2 and given not in generated
+    for uuid in generated:
+        assert db.instance_get_by_uuid(admin_ctx, uuid).uuid == uuid
+
+
+@covers("instance_create")
+def test_instance_create_always_makes_an_info_cache(db, admin_ctx):
+    instance = _instance(db)
+    assert instance.info_cache is not None
+    assert instance.info_cache.network_info is None
+    assert db.instance_info_cache_get(admin_ctx, instance.uuid) == instance.info_cache
+    assert instance.metadata == [] and instance.system_metadata == []
+    assert instance.instance_type is None
+    assert instance.security_groups == []
+
+
+@covers("instance_create", "security_group_ensure_default")
+def test_instance_create_ensures_the_default_group_of_the_context_project(db, user_ctx,
+                                                                          admin_ctx):
+    _instance(db, user_ctx)  # no group requested
+    existed, group = db.security_group_ensure_default(user_ctx)
+    assert existed is True
+    assert (group.name, group.project_id) == ("default", PROJECT)
+    second = _instance(db, user_ctx, security_groups=["default"])
+    assert [g.id for g in second.security_groups] == [group.id]
+    # an admin context without a project gets a default group of project None
+    _instance(db, admin_ctx)
+    existed, admin_group = db.security_group_ensure_default(admin_ctx)
+    assert existed is True and admin_group.project_id is None
+    assert admin_group.id != group.id
+
+
+@covers("instance_create")
+def test_instance_create_ignores_repeated_group_names(db, user_ctx):
+    instance = _instance(db, user_ctx, security_groups=["default", "default"])
+    assert [g.name for g in instance.security_groups] == ["default"]
+    full = db.instance_get_by_uuid(user_ctx, instance.uuid)
+    assert [g.name for g in full.security_groups] == ["default"]
+
+
+@covers("instance_create")
+def test_instance_create_with_an_unknown_group_writes_nothing(db, user_ctx):
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.raises(exception.SecurityGroupNotFoundForProject, project_id=PROJECT,
+                      security_group_id="no-such-group"):
+            _instance(db, user_ctx, security_groups=["default", "no-such-group"])
+    # the default group made on the way was undone with the rest
+    existed, _ = db.security_group_ensure_default(user_ctx)
+    assert existed is False
+
+
+@covers("instance_create")
+def test_instance_create_on_a_taken_uuid_raises_instance_exists(db, admin_ctx):
+    first = _instance(db)
+    db.instance_destroy(admin_ctx, first.uuid)
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        # unique over all rows: a deleted instance's uuid is still taken
+        with h.raises(exception.InstanceExists, name=first.uuid):
+            _instance(db, uuid=first.uuid, metadata={"k": "v"})
+
+
+@covers("instance_create", "get_ec2_instance_id_by_uuid", "get_instance_uuid_by_ec2_id")
+def test_instance_create_maps_an_ec2_id(db, user_ctx):
+    instance = _instance(db, user_ctx)
+    ec2_id = db.get_ec2_instance_id_by_uuid(user_ctx, instance.uuid)
+    assert type(ec2_id) is int
+    assert db.get_instance_uuid_by_ec2_id(user_ctx, ec2_id) == instance.uuid
+    other = _instance(db, user_ctx)
+    assert db.get_ec2_instance_id_by_uuid(user_ctx, other.uuid) != ec2_id
+
+
+@covers("instance_create")
+def test_instance_create_does_not_check_project_against_the_context(db, user_ctx):
+    instance = db.instance_create(user_ctx, {"project_id": OTHER})
+    assert instance.project_id == OTHER
+    # ... but the default group is made for the context's project
+    assert instance.security_groups == []
+    assert db.security_group_ensure_default(user_ctx)[0] is True
+
+
+@covers("instance_create")
+def test_instance_create_stores_text_of_numbers(db, admin_ctx):
+    instance = _instance(db, memory_mb="512", hostname=7, metadata={5: 6.5},
+                         system_metadata={"n": 3})
+    assert instance.memory_mb == 512 and instance.hostname == "7"
+    assert h.metadata_dict(instance.metadata) == {"5": "6.5"}
+    assert h.metadata_dict(instance.system_metadata) == {"n": "3"}
+
+
+@covers("instance_create")
+@pytest.mark.parametrize("values", [
+    {"no_such_column": 1},
+    {"name": "derived"},  # computed, not a column
+    {"memory_mb": "lots"},
+    {"locked": "yes"},
+    {"uuid": "x" * 37},
+    {"metadata": ["a", "b"]},
+    {"system_metadata": "k=v"},
+    {"system_metadata": {None: "v"}},  # system metadata keys are NOT NULL
+    {"security_groups": "default"},
+    {"info_cache": {"no_such_column": 1}},
+    {"info_cache": "[]"},
+    {"launched_at": "2012-01-01"},
+])
+def test_instance_create_rejects_bad_values_and_writes_nothing(db, user_ctx, values):
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.raises_invalid():
+            db.instance_create(user_ctx, {"project_id": PROJECT, **values})
+    assert db.security_group_ensure_default(user_ctx)[0] is False
+
+
+@covers("instance_create")
+def test_instance_create_shows_a_deleted_flavor(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx)
+    db.instance_type_destroy(admin_ctx, flavor.name)
+    instance = _instance(db, instance_type_id=flavor.id)
+    assert instance.instance_type.id == flavor.id
+    assert instance.instance_type.deleted is True
+    assert db.instance_get_by_uuid(admin_ctx, instance.uuid).instance_type.deleted is True
+
+
+# -- security_group_ensure_default, EC2 ids ---------------------------------------------------
+
+@covers("security_group_ensure_default")
+def test_security_group_ensure_default_creates_once(db, user_ctx, other_ctx):
+    existed, group = db.security_group_ensure_default(user_ctx)
+    assert existed is False
+    h.assert_record(group, h.SECURITY_GROUP, rules=list)
+    h.assert_new(group)
+    assert group.rules == []
+    assert (group.name, group.description, group.user_id, group.project_id) == (
+        "default", "default", "fake-user", PROJECT)
+    existed, again = db.security_group_ensure_default(user_ctx)
+    assert existed is True
+    h.assert_record(again, h.SECURITY_GROUP)  # an existing group comes without relations
+    assert again.id == group.id
+    existed, others = db.security_group_ensure_default(other_ctx)
+    assert existed is False and others.project_id == OTHER and others.id != group.id
+
+
+@covers("security_group_ensure_default")
+def test_security_group_ensure_default_refuses_an_incomplete_context(db):
+    with h.raises(exception.NotAuthorized):
+        db.security_group_ensure_default(h.incomplete())
+
+
+@covers("ec2_instance_create")
+def test_ec2_instance_create_is_get_or_create(db, user_ctx):
+    uuid = h.new_uuid()
+    mapping = db.ec2_instance_create(user_ctx, uuid)
+    h.assert_record(mapping, h.INSTANCE_ID_MAPPING)
+    h.assert_new(mapping)
+    assert mapping.uuid == uuid
+    assert db.ec2_instance_create(user_ctx, uuid) == mapping
+    assert db.get_ec2_instance_id_by_uuid(user_ctx, uuid) == mapping.id
+    assert db.get_instance_uuid_by_ec2_id(user_ctx, mapping.id) == uuid
+    assert db.ec2_instance_create(user_ctx, h.new_uuid()).id != mapping.id
+
+
+@covers("ec2_instance_create")
+def test_ec2_instance_create_checks_the_uuid_value(db, user_ctx):
+    for bad in (None, "x" * 37, ["u"]):
+        with h.raises_invalid():
+            db.ec2_instance_create(user_ctx, bad)
+
+
+@covers("get_ec2_instance_id_by_uuid", "get_instance_uuid_by_ec2_id")
+def test_ec2_id_lookups_raise_instance_not_found(db, user_ctx):
+    with h.raises(exception.InstanceNotFound, instance_id="fake") as info:
+        db.get_ec2_instance_id_by_uuid(user_ctx, "fake")
+    assert "fake" in str(info.value)
+    with h.raises(exception.InstanceNotFound, instance_id="fake") as info:
+        db.get_instance_uuid_by_ec2_id(user_ctx, "fake")
+    assert "fake" in str(info.value)
+    with h.raises(exception.InstanceNotFound, instance_id=12345):
+        db.get_instance_uuid_by_ec2_id(user_ctx, 12345)
+
+
+@covers("get_ec2_instance_id_by_uuid", "get_instance_uuid_by_ec2_id")
+def test_ec2_id_lookups_honour_read_deleted(db, admin_ctx):
+    uuid = h.new_uuid()
+    mapping = db.ec2_instance_create(admin_ctx, uuid)
+    assert db.get_ec2_instance_id_by_uuid(h.admin("yes"), uuid) == mapping.id
+    assert db.get_instance_uuid_by_ec2_id(h.admin("yes"), str(mapping.id)) == uuid
+    with h.raises(exception.InstanceNotFound, instance_id=uuid):
+        db.get_ec2_instance_id_by_uuid(h.admin("only"), uuid)
+    with h.raises(exception.InstanceNotFound, instance_id=mapping.id):
+        db.get_instance_uuid_by_ec2_id(h.admin("only"), mapping.id)
+
+
+# -- instance_get, instance_get_by_uuid ------------------------------------------------------
+
+@covers("instance_get", "instance_get_by_uuid")
+def test_instance_get_returns_the_full_record(db, admin_ctx):
+    instance = _instance(db, admin_ctx, security_groups=["default"], instance_type_id=1,
+                         metadata={"m": "1"}, system_metadata={"s": "2"})
+    by_id = db.instance_get(admin_ctx, instance.id)
+    by_uuid = db.instance_get_by_uuid(admin_ctx, instance.uuid)
+    for record in (by_id, by_uuid):
+        h.assert_instance(record, rules=True)
+        assert record.security_groups[0].rules == []
+        assert h.metadata_dict(record.metadata) == {"m": "1"}
+        assert h.metadata_dict(record.system_metadata) == {"s": "2"}
+        assert record.instance_type.name == "m1.tiny"
+        assert _columns(record) == _columns(instance)
+    assert by_id == by_uuid
+
+
+@covers("instance_get", "instance_get_by_uuid")
+def test_instance_get_raises_instance_not_found(db, admin_ctx):
+    _instance(db)
+    for missing in (999, "asdf", None):
+        with h.raises(exception.InstanceNotFound, instance_id=missing):
+            db.instance_get(admin_ctx, missing)
+    for missing in (h.new_uuid(), "not-a-uuid", None):  # no uuid-like check here
+        with h.raises(exception.InstanceNotFound, instance_id=missing):
+            db.instance_get_by_uuid(admin_ctx, missing)
+
+
+@covers("instance_get", "instance_get_by_uuid")
+def test_instance_get_is_scoped_to_the_user_project(db, user_ctx, other_ctx):
+    mine = _instance(db)
+    theirs = _instance(db, project_id=OTHER)
+    assert db.instance_get(user_ctx, mine.id).uuid == mine.uuid
+    assert db.instance_get_by_uuid(user_ctx, mine.uuid).id == mine.id
+    with h.raises(exception.InstanceNotFound, instance_id=theirs.id):
+        db.instance_get(user_ctx, theirs.id)
+    with h.raises(exception.InstanceNotFound, instance_id=theirs.uuid):
+        db.instance_get_by_uuid(user_ctx, theirs.uuid)
+    assert db.instance_get_by_uuid(other_ctx, theirs.uuid).id == theirs.id
+
+
+@covers("instance_get", "instance_get_by_uuid")
+def test_instance_get_honours_read_deleted(db, admin_ctx):
+    instance = _instance(db, security_groups=["default"], metadata={"m": "1"})
+    live = _instance(db)
+    db.instance_destroy(admin_ctx, instance.uuid)
+    with h.raises(exception.InstanceNotFound, instance_id=instance.uuid):
+        db.instance_get_by_uuid(admin_ctx, instance.uuid)
+    with h.raises(exception.InstanceNotFound, instance_id=instance.id):
+        db.instance_get(admin_ctx, instance.id)
+    for ctx in (h.admin("yes"), h.admin("only")):
+        gone = db.instance_get_by_uuid(ctx, instance.uuid)
+        assert gone.deleted is True
+        assert gone.security_groups == []  # a deleted instance has no groups
+        assert h.metadata_dict(gone.metadata) == {"m": "1"}  # metadata rows stay live
+        assert db.instance_get(ctx, instance.id).uuid == instance.uuid
+    with h.raises(exception.InstanceNotFound, instance_id=live.uuid):
+        db.instance_get_by_uuid(h.admin("only"), live.uuid)
+
+
+# -- instance_destroy and constraints (core.md §2-§3) -----------------------------------------
+
+@covers("instance_destroy")
+def test_instance_destroy_returns_the_record_as_it_was_and_deleted(db, admin_ctx):
+    instance = _instance(db, security_groups=["default"], metadata={"m": "1"},
+                         system_metadata={"s": "2"}, info_cache={"network_info": "[1]"})
+    before = db.instance_get_by_uuid(admin_ctx, instance.uuid)
+    gone = db.instance_destroy(admin_ctx, instance.uuid)
+    h.assert_instance(gone, rules=True)
+    h.assert_soft_deleted(gone, before)
+    assert [g.id for g in gone.security_groups] == [g.id for g in before.security_groups]
+    assert gone.info_cache == before.info_cache  # as before the delete
+    stored = _get(db, instance)
+    assert _columns(stored) == _columns(gone)
+    with h.raises(exception.InstanceNotFound, instance_id=instance.uuid):
+        db.instance_get_by_uuid(admin_ctx, instance.uuid)
+
+
+@covers("instance_destroy")
+def test_instance_destroy_cascades_to_cache_and_groups_only(db, admin_ctx):
+    instance = _instance(db, security_groups=["default"], metadata={"m": "1"},
+                         system_metadata={"s": "2"})
+    ec2_id = db.get_ec2_instance_id_by_uuid(admin_ctx, instance.uuid)
+    db.instance_fault_create(admin_ctx, {"instance_uuid": instance.uuid, "code": 500})
+    db.instance_destroy(admin_ctx, instance.uuid)
+    cache = db.instance_info_cache_get(admin_ctx, instance.uuid)
+    assert cache.deleted is True and cache.deleted_at is not None
+    assert _get(db, instance).security_groups == []
+    # left as they are
+    assert db.instance_metadata_get(admin_ctx, instance.uuid) == {"m": "1"}
+    assert db.instance_system_metadata_get(admin_ctx, instance.uuid) == {"s": "2"}
+    assert db.get_ec2_instance_id_by_uuid(admin_ctx, instance.uuid) == ec2_id
+    faults = db.instance_fault_get_by_instance_uuids(admin_ctx, [instance.uuid])
+    assert [f.code for f in faults[instance.uuid]] == [500]
+
+
+@covers("instance_destroy")
+def test_instance_destroy_checks_the_uuid_first(db, admin_ctx, user_ctx):
+    for bad in ("not-a-uuid", 42, None, "g" * 32):
+        with h.raises(exception.InvalidUUID, uuid=bad):
+            db.instance_destroy(admin_ctx, bad)
+    # uuid-like forms are accepted, then compared exactly
+    plain = h.new_uuid()
+    for form in (plain.replace("-", ""), "{%s}" % plain, "urn:uuid:" + plain, plain.upper()):
+        with h.raises(exception.InstanceNotFound, instance_id=form):
+            db.instance_destroy(admin_ctx, form)
+
+
+@covers("instance_destroy")
+def test_instance_destroy_is_scoped_and_honours_read_deleted(db, admin_ctx, user_ctx):
+    theirs = _instance(db, project_id=OTHER)
+    with h.raises(exception.InstanceNotFound, instance_id=theirs.uuid):
+        db.instance_destroy(user_ctx, theirs.uuid)
+    assert _get(db, theirs).deleted is False
+    mine = _instance(db)
+    first = db.instance_destroy(user_ctx, mine.uuid)
+    with h.raises(exception.InstanceNotFound, instance_id=mine.uuid):
+        db.instance_destroy(user_ctx, mine.uuid)
+    again = db.instance_destroy(h.user("yes"), mine.uuid)  # deleted again
+    assert again.deleted is True and again.deleted_at >= first.deleted_at
+
+
+@covers("instance_destroy", "constraint", "equal_any", "not_equal")
+@pytest.mark.parametrize("state, conditions, met", [
+    ({"task_state": "deleting"}, {"task_state": ("equal_any", "deleting")}, True),
+    ({"vm_state": "resize"}, {"vm_state": ("equal_any", "active", "error")}, False),
+    ({"vm_state": "resize"}, {"vm_state": ("equal_any", "active", "resize")}, True),
+    ({"task_state": "deleting"}, {"task_state": ("not_equal", "error", "resize")}, True),
+    ({"vm_state": "active"}, {"vm_state": ("not_equal", "active", "error")}, False),
+    ({}, {"host": ("equal_any", None)}, True),
+    ({"host": "h1"}, {"host": ("equal_any", None)}, False),
+    ({"host": "h1"}, {"host": ("equal_any", None, "h1")}, True),
+    ({}, {"host": ("equal_any", "h1")}, False),  # a NULL matches no value
+    ({}, {"host": ("not_equal", "h1")}, False),  # nor differs from one
+    ({}, {"host": ("not_equal", None)}, False),
+    ({"host": "h2"}, {"host": ("not_equal", None, "h1")}, True),
+    ({}, {"host": ("equal_any",)}, False),
+    ({}, {"host": ("not_equal",)}, True),
+    ({}, {}, True),
+    ({"host": "h1", "vm_state": "active"},
+     {"host": ("equal_any", "h1"), "vm_state": ("equal_any", "error")}, False),
+    ({"host": "h1", "vm_state": "active"},
+     {"host": ("equal_any", "h1"), "vm_state": ("not_equal", "error")}, True),
+    ({"power_state": 1}, {"power_state": ("equal_any", 1)}, True),
+])
+def test_instance_destroy_applies_the_constraint(db, admin_ctx, state, conditions, met):
+    instance = _instance(db, security_groups=["default"], **state)
+    helpers = {"equal_any": db.equal_any, "not_equal": db.not_equal}
+    built = db.constraint(**{column: helpers[kind](*values)
+                             for column, (kind, *values) in conditions.items()})
+    if met:
+        gone = db.instance_destroy(admin_ctx, instance.uuid, built)
+        assert gone.deleted is True
+        with h.raises(exception.InstanceNotFound, instance_id=instance.uuid):
+            db.instance_get_by_uuid(admin_ctx, instance.uuid)
+    else:
+        with h.writes_nothing(lambda: h.instances_state(db)):
+            with h.raises(exception.ConstraintNotMet):
+                db.instance_destroy(admin_ctx, instance.uuid, built)
+        still = db.instance_get_by_uuid(admin_ctx, instance.uuid)
+        assert still.deleted is False
+        assert len(still.security_groups) == 1
+        assert db.instance_info_cache_get(admin_ctx, instance.uuid).deleted is False
+
+
+@covers("instance_destroy", "constraint")
+def test_instance_destroy_rejects_a_bad_constraint(db, admin_ctx):
+    instance = _instance(db)
+    for bad in (db.constraint(no_such_column=db.equal_any(1)),
+                db.constraint(host="h1"),
+                db.constraint(host=None),
+                {"host": db.equal_any(None)}):
+        with h.writes_nothing(lambda: h.instances_state(db)):
+            with h.raises_invalid():
+                db.instance_destroy(admin_ctx, instance.uuid, bad)
+
+
+@covers("instance_destroy", "constraint")
+def test_instance_destroy_with_constraint_on_a_deleted_instance(db, admin_ctx):
+    instance = _instance(db)
+    first = db.instance_destroy(admin_ctx, instance.uuid)
+    again = db.instance_destroy(h.admin("yes"), instance.uuid,
+                                db.constraint(host=db.equal_any(None)))
+    assert again.deleted is True and again.deleted_at >= first.deleted_at
+    with h.raises(exception.ConstraintNotMet):
+        db.instance_destroy(h.admin("yes"), instance.uuid,
+                            db.constraint(host=db.equal_any("h1")))
+
+
+@covers("constraint", "equal_any", "not_equal")
+def test_constraint_helpers_are_plain_data(db):
+    any_of = db.equal_any(None, "a")
+    none_of = db.not_equal("x")
+    built = db.constraint(host=any_of, vm_state=none_of)
+    assert any_of.values == (None, "a")
+    assert none_of.values == ("x",)
+    assert db.equal_any().values == () and db.not_equal().values == ()
+    assert built.conditions == {"host": any_of, "vm_state": none_of}
+    assert db.constraint().conditions == {}
+    # nothing is checked at construction
+    assert db.constraint(no_such_column=1).conditions == {"no_such_column": 1}
+
+
+# -- instance_update, instance_update_and_get_original ----------------------------------------
+
+@covers("instance_update")
+def test_instance_update_sets_columns_and_returns_the_full_record(db, user_ctx):
+    instance = _instance(db, security_groups=["default"], vm_state="building")
+    values = {"vm_state": "active", "host": "h1", "power_state": 1}
+    updated = db.instance_update(user_ctx, instance.uuid, values)
+    assert values == {"vm_state": "active", "host": "h1", "power_state": 1}
+    h.assert_instance(updated, rules=True)
+    h.assert_updated(updated, instance)
+    assert (updated.vm_state, updated.host, updated.power_state) == ("active", "h1", 1)
+    assert _columns(_get(db, instance)) == _columns(updated)
+
+
+@covers("instance_update")
+def test_instance_update_keeps_a_given_updated_at(db, admin_ctx):
+    instance = _instance(db)
+    when = datetime.datetime(2000, 1, 2, 3, 4, 5, 678901)
+    updated = db.instance_update(admin_ctx, instance.uuid, {"updated_at": when})
+    assert updated.updated_at == datetime.datetime(2000, 1, 2, 3, 4, 5, 678000)
+
+
+@covers("instance_update")
+def test_instance_update_replaces_metadata_and_system_metadata(db, admin_ctx):
+    instance = _instance(db, metadata={"a": "1", "b": "2"}, system_metadata={"x": "1"})
+    updated = db.instance_update(admin_ctx, instance.uuid, {
+        "metadata": {"b": "3", "c": 4}, "system_metadata": {"y": "2"}})
+    assert h.metadata_dict(updated.metadata) == {"b": "3", "c": "4"}
+    assert h.metadata_dict(updated.system_metadata) == {"y": "2"}
+    assert db.instance_metadata_get(admin_ctx, instance.uuid) == {"b": "3", "c": "4"}
+    assert db.instance_system_metadata_get(admin_ctx, instance.uuid) == {"y": "2"}
+    # None leaves them as they are
+    again = db.instance_update(admin_ctx, instance.uuid,
+                               {"metadata": None, "system_metadata": None})
+    assert h.metadata_dict(again.metadata) == {"b": "3", "c": "4"}
+
+
+@covers("instance_update")
+def test_instance_update_checks_expected_task_state(db, admin_ctx):
+    instance = _instance(db, task_state="spawning")
+    updated = db.instance_update(admin_ctx, instance.uuid, {
+        "task_state": None, "expected_task_state": "spawning"})
+    assert updated.task_state is None
+    assert "expected_task_state" not in updated
+    updated = db.instance_update(admin_ctx, instance.uuid, {
+        "task_state": "rebooting", "expected_task_state": None})  # None: must be NULL
+    assert updated.task_state == "rebooting"
+    updated = db.instance_update(admin_ctx, instance.uuid, {
+        "task_state": "x", "expected_task_state": ["a", "rebooting"]})
+    assert updated.task_state == "x"
+    for expected, as_tuple in (("spawning", ("spawning",)), (None, (None,)),
+                               (["a", "b"], ("a", "b")), (("a",), ("a",))):
+        with h.writes_nothing(lambda: h.instances_state(db)):
+            with h.raises(exception.UnexpectedTaskStateError, actual="x",
+                          expected=as_tuple):
+                db.instance_update(admin_ctx, instance.uuid, {
+                    "vm_state": "error", "metadata": {"k": "v"},
+                    "expected_task_state": expected})
+
+
+@covers("instance_update", "instance_update_and_get_original")
+def test_instance_update_raises_invalid_uuid_first_then_not_found(db, admin_ctx, user_ctx):
+    theirs = _instance(db, project_id=OTHER)
+    for call in (db.instance_update, db.instance_update_and_get_original):
+        with h.raises(exception.InvalidUUID, uuid="bad"):
+            call(admin_ctx, "bad", {"no_such_column": 1})
+        missing = h.new_uuid()
+        with h.raises(exception.InstanceNotFound, instance_id=missing):
+            call(admin_ctx, missing, {"host": "h"})
+        with h.raises(exception.InstanceNotFound, instance_id=theirs.uuid):
+            call(user_ctx, theirs.uuid, {"host": "h"})
+    assert _get(db, theirs).host is None
+
+
+@covers("instance_update")
+def test_instance_update_honours_read_deleted(db, admin_ctx):
+    instance = _instance(db)
+    db.instance_destroy(admin_ctx, instance.uuid)
+    with h.raises(exception.InstanceNotFound, instance_id=instance.uuid):
+        db.instance_update(admin_ctx, instance.uuid, {"host": "h"})
+    updated = db.instance_update(h.admin("yes"), instance.uuid, {"host": "h"})
+    assert updated.host == "h" and updated.deleted is True
+
+
+@covers("instance_update")
+@pytest.mark.parametrize("values", [
+    {"no_such_column": 1}, {"vcpus": "many"}, {"deleted": None},
+    {"metadata": "a=b"}, {"system_metadata": ["x"]}, {"security_groups": ["default"]},
+    {"name": "x"},
+])
+def test_instance_update_rejects_bad_values_and_writes_nothing(db, admin_ctx, values):
+    instance = _instance(db, metadata={"a": "1"})
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.raises_invalid():
+            db.instance_update(admin_ctx, instance.uuid, {"host": "h", **values})
+
+
+@covers("instance_update")
+def test_instance_update_to_a_taken_uuid_raises_instance_exists(db, admin_ctx):
+    first, second = _instance(db), _instance(db)
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.raises(exception.InstanceExists, name=first.uuid):
+            db.instance_update(admin_ctx, second.uuid, {"uuid": first.uuid})
+
+
+@covers("instance_update_and_get_original")
+def test_instance_update_and_get_original_returns_old_and_new(db, admin_ctx):
+    instance = _instance(db, vm_state="building", metadata={"a": "1"},
+                         security_groups=["default"])
+    old, new = db.instance_update_and_get_original(admin_ctx, instance.uuid, {
+        "vm_state": "needscoffee", "metadata": {"b": "2"}})
+    h.assert_instance(old, rules=True)
+    h.assert_instance(new, rules=True)
+    assert old.vm_state == "building" and new.vm_state == "needscoffee"
+    assert h.metadata_dict(old.metadata) == {"a": "1"}  # an independent snapshot
+    assert h.metadata_dict(new.metadata) == {"b": "2"}
+    assert _columns(old) == _columns(instance)
+    with h.raises(exception.UnexpectedTaskStateError, actual=None, expected=("x",)):
+        db.instance_update_and_get_original(admin_ctx, instance.uuid, {
+            "expected_task_state": "x"})
+
+
+# -- instance_test_and_set --------------------------------------------------------------------
+
+@covers("instance_test_and_set")
+def test_instance_test_and_set_sets_the_state_when_allowed(db, user_ctx):
+    instance = _instance(db, vm_state="active")
+    assert db.instance_test_and_set(user_ctx, instance.uuid, "vm_state",
+                                    ["active", "stopped"], "resizing") is None
+    stored = _get(db, instance)
+    assert stored.vm_state == "resizing"
+    h.assert_updated(stored, instance)
+
+
+@covers("instance_test_and_set")
+def test_instance_test_and_set_refuses_other_states(db, admin_ctx):
+    instance = _instance(db, task_state="spawning")
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.raises(exception.InstanceInvalidState, attr="task_state",
+                      instance_uuid=instance.uuid, state="spawning",
+                      method="instance_test_and_set"):
+            db.instance_test_and_set(admin_ctx, instance.uuid, "task_state",
+                                     (None, "deleting"), "rebooting")
+
+
+@covers("instance_test_and_set")
+def test_instance_test_and_set_accepts_null_with_none(db, admin_ctx):
+    instance = _instance(db)
+    with h.raises(exception.InstanceInvalidState, attr="task_state",
+                  instance_uuid=instance.uuid, state=None, method="instance_test_and_set"):
+        db.instance_test_and_set(admin_ctx, instance.uuid, "task_state", ["x"], "y")
+    db.instance_test_and_set(admin_ctx, instance.uuid, "task_state", [None], "y")
+    assert _get(db, instance).task_state == "y"
+    db.instance_test_and_set(admin_ctx, instance.uuid, "power_state", {None}, 4)
+    assert _get(db, instance).power_state == 4
+
+
+@covers("instance_test_and_set")
+def test_instance_test_and_set_raises_for_bad_or_unknown_instances(db, admin_ctx, user_ctx):
+    with h.raises(exception.InvalidUUID, uuid="bad"):
+        db.instance_test_and_set(admin_ctx, "bad", "vm_state", [None], "x")
+    missing = h.new_uuid()
+    with h.raises(exception.InstanceNotFound, instance_id=missing):
+        db.instance_test_and_set(admin_ctx, missing, "vm_state", [None], "x")
+    theirs = _instance(db, project_id=OTHER)
+    with h.raises(exception.InstanceNotFound, instance_id=theirs.uuid):
+        db.instance_test_and_set(user_ctx, theirs.uuid, "vm_state", [None], "x")
+    db.instance_destroy(admin_ctx, theirs.uuid)
+    with h.raises(exception.InstanceNotFound, instance_id=theirs.uuid):
+        db.instance_test_and_set(admin_ctx, theirs.uuid, "vm_state", [None], "x")
+    db.instance_test_and_set(h.admin("yes"), theirs.uuid, "vm_state", [None], "x")
+    assert _get(db, theirs).vm_state == "x"
+
+
+@covers("instance_test_and_set")
+def test_instance_test_and_set_rejects_bad_arguments(db, admin_ctx):
+    instance = _instance(db)
+    for attr, ok_states, new_state in (("no_such_column", [None], "x"),
+                                       ("vm_state", None, "x"),
+                                       ("vm_state", "active", "x"),
+                                       ("power_state", [None], "on")):
+        with h.writes_nothing(lambda: h.instances_state(db)):
+            with h.raises_invalid():
+                db.instance_test_and_set(admin_ctx, instance.uuid, attr, ok_states,
+                                         new_state)
+
+
+# -- lists ------------------------------------------------------------------------------------
+
+def _uuids(records):
+    return [r["uuid"] for r in records]
+
+
+@covers("instance_get_all")
+def test_instance_get_all_loads_the_requested_relations(db, admin_ctx, user_ctx):
+    first = _instance(db, security_groups=["default"], metadata={"a": "1"})
+    second = _instance(db, project_id=OTHER)
+    everything = db.instance_get_all(admin_ctx)
+    assert _uuids(everything) == [first.uuid, second.uuid]
+    for record in everything:
+        h.assert_instance(record)
+    assert [g.name for g in everything[0].security_groups] == ["default"]
+    for record in db.instance_get_all(admin_ctx, []):
+        h.assert_instance(record, relations=())
+    for record in db.instance_get_all(admin_ctx, ["metadata", "instance_type"]):
+        h.assert_instance(record, relations=("metadata", "instance_type"))
+    with h.raises_invalid():
+        db.instance_get_all(admin_ctx, ["metadata", "fixed_ips"])
+    with h.raises(exception.AdminRequired):
+        db.instance_get_all(user_ctx)
+
+
+@covers("instance_get_all")
+def test_instance_get_all_honours_read_deleted(db, admin_ctx):
+    gone, kept = _instance(db), _instance(db)
+    db.instance_destroy(admin_ctx, gone.uuid)
+    assert _uuids(db.instance_get_all(admin_ctx)) == [kept.uuid]
+    assert _uuids(db.instance_get_all(h.admin("yes"))) == [gone.uuid, kept.uuid]
+    assert _uuids(db.instance_get_all(h.admin("only"))) == [gone.uuid]
+
+
+@covers("instance_get_all_by_host")
+def test_instance_get_all_by_host_matches_exactly(db, admin_ctx, user_ctx):
+    on_h1 = _instance(db, host="h1")
+    _instance(db, host="h10")
+    _instance(db)
+    gone = _instance(db, host="h1")
+    db.instance_destroy(admin_ctx, gone.uuid)
+    found = db.instance_get_all_by_host(admin_ctx, "h1")
+    assert _uuids(found) == [on_h1.uuid]
+    h.assert_instance(found[0])
+    assert _uuids(db.instance_get_all_by_host(h.admin("yes"), "h1")) == [on_h1.uuid, gone.uuid]
+    assert db.instance_get_all_by_host(admin_ctx, "nowhere") == []
+    with h.raises(exception.AdminRequired):
+        db.instance_get_all_by_host(user_ctx, "h1")
+
+
+@covers("instance_get_all_by_host_and_not_type")
+def test_instance_get_all_by_host_and_not_type(db, admin_ctx, user_ctx):
+    type1 = _instance(db, host="h1", instance_type_id=1)
+    type2 = _instance(db, host="h1", instance_type_id=2)
+    _instance(db, host="h1")  # NULL type: never returned
+    _instance(db, host="h2", instance_type_id=2)
+    found = db.instance_get_all_by_host_and_not_type(admin_ctx, "h1", 1)
+    assert _uuids(found) == [type2.uuid]
+    h.assert_instance(found[0])
+    assert _uuids(db.instance_get_all_by_host_and_not_type(admin_ctx, "h1", "2")) == [
+        type1.uuid]
+    assert _uuids(db.instance_get_all_by_host_and_not_type(admin_ctx, "h1")) == [
+        type1.uuid, type2.uuid]
+    db.instance_destroy(admin_ctx, type2.uuid)
+    assert db.instance_get_all_by_host_and_not_type(admin_ctx, "h1", 1) == []
+    assert _uuids(db.instance_get_all_by_host_and_not_type(h.admin("yes"), "h1", 1)) == [
+        type2.uuid]
+    with h.raises(exception.AdminRequired):
+        db.instance_get_all_by_host_and_not_type(user_ctx, "h1")
+
+
+@covers("instance_get_all_by_project")
+def test_instance_get_all_by_project(db, admin_ctx, user_ctx):
+    mine = _instance(db)
+    theirs = _instance(db, project_id=OTHER)
+    found = db.instance_get_all_by_project(user_ctx, PROJECT)
+    assert _uuids(found) == [mine.uuid]
+    h.assert_instance(found[0])
+    assert _uuids(db.instance_get_all_by_project(admin_ctx, OTHER)) == [theirs.uuid]
+    assert db.instance_get_all_by_project(admin_ctx, "empty") == []
+    with h.raises(exception.NotAuthorized):
+        db.instance_get_all_by_project(user_ctx, OTHER)
+    db.instance_destroy(admin_ctx, mine.uuid)
+    assert db.instance_get_all_by_project(user_ctx, PROJECT) == []
+    assert _uuids(db.instance_get_all_by_project(h.user("only"), PROJECT)) == [mine.uuid]
+
+
+@covers("instance_get_all_by_reservation")
+def test_instance_get_all_by_reservation_is_scoped(db, admin_ctx, user_ctx):
+    mine = _instance(db, reservation_id="r-1")
+    theirs = _instance(db, project_id=OTHER, reservation_id="r-1")
+    _instance(db, reservation_id="r-10")
+    found = db.instance_get_all_by_reservation(user_ctx, "r-1")
+    assert _uuids(found) == [mine.uuid]
+    h.assert_instance(found[0])
+    assert _uuids(db.instance_get_all_by_reservation(admin_ctx, "r-1")) == [
+        mine.uuid, theirs.uuid]
+    assert db.instance_get_all_by_reservation(user_ctx, "nothing") == []
+    db.instance_destroy(admin_ctx, mine.uuid)
+    assert db.instance_get_all_by_reservation(user_ctx, "r-1") == []
+    assert _uuids(db.instance_get_all_by_reservation(h.user("yes"), "r-1")) == [mine.uuid]
+
+
+_T0 = datetime.datetime(2012, 10, 1)
+
+
+def _at(days):
+    return _T0 + datetime.timedelta(days=days)
+
+
+@covers("instance_get_active_by_window", "instance_get_active_by_window_joined")
+def test_instance_get_active_by_window(db, admin_ctx, user_ctx):
+    running = _instance(db, launched_at=_at(1), host="h1")
+    ended_early = _instance(db, launched_at=_at(1), terminated_at=_at(2))
+    ended_late = _instance(db, launched_at=_at(1), terminated_at=_at(20), project_id=OTHER)
+    started_late = _instance(db, launched_at=_at(30))
+    never_launched = _instance(db)
+    db.instance_destroy(admin_ctx, ended_late.uuid)  # deleted rows count too
+    begin, end = _at(10), _at(25)
+    assert _uuids(db.instance_get_active_by_window(user_ctx, begin)) == [
+        running.uuid, ended_late.uuid, started_late.uuid, never_launched.uuid]
+    assert _uuids(db.instance_get_active_by_window(user_ctx, begin, end)) == [
+        running.uuid, ended_late.uuid]
+    assert _uuids(db.instance_get_active_by_window(user_ctx, begin, end,
+                                                   project_id=OTHER)) == [ended_late.uuid]
+    assert _uuids(db.instance_get_active_by_window(user_ctx, begin, end, host="h1")) == [
+        running.uuid]
+    assert _uuids(db.instance_get_active_by_window(user_ctx, _at(0), _at(1.5))) == [
+        running.uuid, ended_early.uuid, ended_late.uuid]
+    for record in db.instance_get_active_by_window(user_ctx, begin):
+        h.assert_instance(record, relations=())
+    joined = db.instance_get_active_by_window_joined(admin_ctx, begin, end)
+    assert _uuids(joined) == [running.uuid, ended_late.uuid]
+    for record in joined:
+        h.assert_instance(record)
+    with h.raises(exception.AdminRequired):
+        db.instance_get_active_by_window_joined(user_ctx, begin)
+    with h.raises_invalid():
+        db.instance_get_active_by_window(user_ctx, "yesterday")
+
+
+@covers("instance_get_all_hung_in_rebooting")
+def test_instance_get_all_hung_in_rebooting(db, admin_ctx, user_ctx):
+    hung = _instance(db, task_state="rebooting")
+    db.instance_update(admin_ctx, hung.uuid, {"updated_at": datetime.datetime(2000, 1, 1)})
+    recent = _instance(db, task_state="rebooting")
+    db.instance_update(admin_ctx, recent.uuid, {"vm_state": "active"})
+    _instance(db, task_state="rebooting")  # never updated: NULL updated_at
+    other = _instance(db, task_state="spawning")
+    db.instance_update(admin_ctx, other.uuid, {"updated_at": datetime.datetime(2000, 1, 1)})
+    found = db.instance_get_all_hung_in_rebooting(admin_ctx, 60)
+    assert _uuids(found) == [hung.uuid]
+    h.assert_instance(found[0], relations=())
+    db.instance_destroy(admin_ctx, hung.uuid)
+    assert db.instance_get_all_hung_in_rebooting(admin_ctx, 60) == []
+    assert _uuids(db.instance_get_all_hung_in_rebooting(h.admin("yes"), 60)) == [hung.uuid]
+    with h.raises(exception.AdminRequired):
+        db.instance_get_all_hung_in_rebooting(user_ctx, 60)
+    with h.raises_invalid():
+        db.instance_get_all_hung_in_rebooting(admin_ctx, "soon")

@@ -1,0 +1,159 @@
+"""Concurrency of the instances area (spec/instances.md "Atomic" lines, core.md §1.9):
+check-and-set functions raced by 8 callers, each with its own context, released
+together by a barrier; exactly one outcome wins."""
+from __future__ import annotations
+
+import pytest
+
+from novadb import exception
+from novadb.conformance import helpers as h
+
+covers = pytest.mark.covers
+
+CALLERS = 8
+
+
+def _instance(db, **values):
+    values.setdefault("project_id", "fake-project")
+    return h.make_instance(db, h.admin(), **values)
+
+
+def _split(results):
+    """(values returned, exceptions raised) of a race; any other error fails the test."""
+    won = [r for r in results if not isinstance(r, BaseException)]
+    lost = [r for r in results if isinstance(r, BaseException)]
+    for exc in lost:
+        assert isinstance(exc, exception.NovaException), f"unexpected {exc!r}"
+    return won, lost
+
+
+@covers("instance_test_and_set")
+def test_instance_test_and_set_race_has_one_winner(db):
+    instance = _instance(db)
+    results = h.race(CALLERS, lambda i: db.instance_test_and_set(
+        h.user(), instance.uuid, "task_state", [None], f"state-{i}"))
+    won, lost = _split(results)
+    assert won == [None]
+    winner = results.index(None)
+    stored = db.instance_get_by_uuid(h.admin(), instance.uuid)
+    assert stored.task_state == f"state-{winner}"
+    assert len(lost) == CALLERS - 1
+    for exc in lost:
+        assert type(exc) is exception.InstanceInvalidState
+        assert exc.kwargs["state"] == f"state-{winner}"
+
+
+@covers("instance_update")
+def test_instance_update_expected_task_state_race_has_one_winner(db):
+    instance = _instance(db, task_state="scheduling")
+    results = h.race(CALLERS, lambda i: db.instance_update(
+        h.user(), instance.uuid, {"task_state": f"t{i}", "host": f"h{i}",
+                                  "expected_task_state": "scheduling"}))
+    won, lost = _split(results)
+    assert len(won) == 1
+    stored = db.instance_get_by_uuid(h.admin(), instance.uuid)
+    assert (stored.task_state, stored.host) == (won[0].task_state, won[0].host)
+    assert len(lost) == CALLERS - 1
+    for exc in lost:
+        assert type(exc) is exception.UnexpectedTaskStateError
+        assert exc.kwargs["actual"] == stored.task_state
+        assert exc.kwargs["expected"] == ("scheduling",)
+
+
+@covers("instance_destroy", "constraint", "equal_any")
+def test_instance_destroy_with_constraint_race_has_one_winner(db):
+    instance = _instance(db, security_groups=["default"])
+    results = h.race(CALLERS, lambda i: db.instance_destroy(
+        h.user(), instance.uuid, db.constraint(host=db.equal_any(None))))
+    won, lost = _split(results)
+    assert len(won) == 1 and won[0].deleted is True
+    assert len(lost) == CALLERS - 1
+    for exc in lost:  # the losers find the instance gone
+        assert type(exc) is exception.InstanceNotFound
+    stored = db.instance_get_by_uuid(h.admin("yes"), instance.uuid)
+    assert stored.deleted is True and stored.deleted_at == won[0].deleted_at
+
+
+@covers("instance_destroy", "instance_update", "constraint", "equal_any")
+def test_instance_destroy_racing_a_host_update_has_one_outcome(db):
+    """Destroy-if-unscheduled against scheduling: either the destroy wins (every update
+    then finds no instance) or an update wins (every destroy then fails its
+    constraint); never both."""
+    for _ in range(3):
+        instance = _instance(db)
+
+        def call(i, uuid=instance.uuid):
+            if i % 2:
+                return "destroyed", db.instance_destroy(
+                    h.user(), uuid, db.constraint(host=db.equal_any(None)))
+            return "updated", db.instance_update(h.user(), uuid, {"host": f"h{i}"})
+
+        results = h.race(CALLERS, call)
+        won, lost = _split(results)
+        kinds = {kind for kind, _ in won}
+        stored = db.instance_get_by_uuid(h.admin("yes"), instance.uuid)
+        if "destroyed" in kinds:
+            assert [kind for kind, _ in won] == ["destroyed"]
+            assert all(type(exc) is exception.InstanceNotFound for exc in lost)
+            assert stored.deleted is True and stored.host is None
+        else:
+            assert kinds == {"updated"} and len(won) == CALLERS // 2
+            assert all(type(exc) is exception.ConstraintNotMet for exc in lost)
+            assert stored.deleted is False and stored.host is not None
+
+
+@covers("instance_create", "security_group_ensure_default")
+def test_concurrent_creates_share_one_default_group(db):
+    results = h.race(CALLERS, lambda i: db.instance_create(
+        h.user(), {"project_id": "fake-project", "security_groups": ["default"]}))
+    won, lost = _split(results)
+    assert lost == []
+    groups = {tuple(g.id for g in instance.security_groups) for instance in won}
+    assert len(groups) == 1 and len(next(iter(groups))) == 1
+    existed, group = db.security_group_ensure_default(h.user())
+    assert existed is True and (group.id,) == next(iter(groups))
+
+
+@covers("security_group_ensure_default")
+def test_security_group_ensure_default_race_creates_one_group(db):
+    results = h.race(CALLERS, lambda i: db.security_group_ensure_default(h.user()))
+    won, lost = _split(results)
+    assert lost == []
+    assert sorted(existed for existed, _ in won) == [False] + [True] * (CALLERS - 1)
+    assert len({group.id for _, group in won}) == 1
+
+
+@covers("ec2_instance_create")
+def test_ec2_instance_create_race_maps_once(db):
+    uuid = h.new_uuid()
+    results = h.race(CALLERS, lambda i: db.ec2_instance_create(h.user(), uuid))
+    won, lost = _split(results)
+    assert lost == []
+    assert len({mapping.id for mapping in won}) == 1
+    assert db.get_ec2_instance_id_by_uuid(h.user(), uuid) == won[0].id
+
+
+@covers("instance_metadata_update", "instance_system_metadata_update")
+def test_metadata_update_race_keeps_one_live_row_per_key(db):
+    instance = _instance(db)
+    results = h.race(CALLERS, lambda i: (
+        db.instance_metadata_update(h.user(), instance.uuid, {"k": f"v{i}"}, False),
+        db.instance_system_metadata_update(h.user(), instance.uuid, {"k": f"v{i}"}, False)))
+    won, lost = _split(results)
+    assert lost == []
+    record = db.instance_get_by_uuid(h.admin(), instance.uuid)
+    assert [r.key for r in record.metadata] == ["k"]
+    assert [r.key for r in record.system_metadata] == ["k"]
+    assert record.metadata[0].value in {f"v{i}" for i in range(CALLERS)}
+
+
+@covers("instance_info_cache_update")
+def test_info_cache_update_race_creates_one_row(db):
+    uuid = h.new_uuid()
+    results = h.race(CALLERS, lambda i: db.instance_info_cache_update(
+        h.user(), uuid, {"network_info": f"[{i}]"}))
+    won, lost = _split(results)
+    assert lost == []
+    assert len({cache.id for cache in won}) == 1
+    assert db.instance_info_cache_get(h.user(), uuid).network_info in {
+        f"[{i}]" for i in range(CALLERS)}
