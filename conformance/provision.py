@@ -38,8 +38,9 @@ class Provisioner:
         self.name = name
         self.url = url
         self.backend = self.backend or name
-        #: "gw0", "gw1", ... under pytest-xdist, else "main".
-        self.worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        #: Names this process's stores apart: the xdist worker ("gw0", ...) and the pid,
+        #: so that concurrent test runs on one server never share a database.
+        self.worker = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
         self._driver: Any = None
 
     def flags(self) -> dict[str, Any]:

@@ -201,8 +201,13 @@ class SQLTransaction(Transaction):
         try:
             yield
         except BaseException:
-            with self._errors():
+            try:
                 nested.rollback()
+            except errors.CAUGHT:
+                # The server already rolled the whole transaction back (MariaDB does
+                # on a deadlock, and the savepoint is gone): the original error, often
+                # a TransientError the caller retries, is the one to report.
+                pass
             raise
         with self._errors():
             nested.commit()

@@ -17,8 +17,10 @@ from novadb.generic.flavors import FlavorsAPI
 from novadb.generic.hosts import HostsAPI
 from novadb.generic.instances import InstancesAPI
 from novadb.generic.security import SecurityAPI
+from novadb.generic.volume import VolumeAPI
 
-AREAS: tuple[type, ...] = (HostsAPI, InstancesAPI, FlavorsAPI, SecurityAPI, ComputeExtrasAPI)
+AREAS: tuple[type, ...] = (HostsAPI, InstancesAPI, FlavorsAPI, SecurityAPI, ComputeExtrasAPI,
+                           VolumeAPI)
 
 
 class StoreDriver(*AREAS, BaseDriver):  # type: ignore[misc]

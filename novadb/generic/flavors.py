@@ -6,7 +6,8 @@ from typing import Mapping
 
 from novadb import exception, query, timeutils
 from novadb.generic.base import BaseDriver, reads, writes
-from novadb.generic.instances import check_items, compared_value, live_items, upsert_items
+from novadb.generic.instances import compared_value
+from novadb.generic.items import check_items, live_items, upsert_items
 from novadb.schema.models import InstanceTypeExtraSpecs, InstanceTypeProjects, InstanceTypes
 from novadb.values import check_value, check_values
 

@@ -6,17 +6,13 @@ import datetime
 from typing import Any, Mapping
 
 from novadb import exception, query, timeutils
-from novadb.values import changes, check_value, check_values
 from novadb.generic.base import BaseDriver, reads, writes
-from novadb.store import TransientError, UniqueViolation
+from novadb.generic.items import check_items, upsert_items
 from novadb.schema.models import (
     AgentBuild, Aggregate, AggregateHost, AggregateMetadata, ComputeNode, ComputeNodeStat,
     Instance, Service, TaskLog, Volume,
 )
-
-# How often a key/value upsert re-reads after losing a race before the whole
-# call is retried in a fresh transaction.
-_UPSERT_ATTEMPTS = 3
+from novadb.values import changes, check_value, check_values
 
 _NODE_STAT_COLUMNS = (
     "vcpus", "memory_mb", "local_gb", "vcpus_used", "memory_mb_used", "local_gb_used",
@@ -80,7 +76,7 @@ class HostsAPI(BaseDriver):
         checked, _ = check_values(Aggregate, values)
         if "name" not in checked:
             raise exception.InvalidInput(reason="an aggregate needs a name")
-        items = self._key_values(AggregateMetadata, metadata or {}, "metadata")
+        items = check_items(AggregateMetadata, metadata or {}, "metadata")
         row = self.create(Aggregate, checked)
         if items:
             self._aggregate_metadata_set(row["id"], items, replace=False)
@@ -161,46 +157,6 @@ class HostsAPI(BaseDriver):
             AggregateHost, context, AggregateHost.aggregate_id == aggregate["id"]))
         return [r["host"] for r in rows]
 
-    @staticmethod
-    def _key_values(model, items, what):
-        """A {key: value} argument checked as `model`'s key and value columns."""
-        if not isinstance(items, Mapping):
-            raise exception.InvalidInput(reason=f"{what} must be a dict, "
-                                                f"not {type(items).__name__}")
-        return {check_value(model, "key", k): check_value(model, "value", v)
-                for k, v in items.items()}
-
-    def _set_item(self, model, owner, key, value, revive, now):
-        """Make the live row of `key` among the rows of `owner` ({column: id})
-        hold `value`: update it in place, else (with `revive`) revive the lowest
-        soft-deleted row of the key, else insert one.  A concurrent writer of the
-        same key turns the insert into an update, so no caller fails."""
-        [(column, owner_id)] = owner.items()
-        mine = query.and_(model.columns[column] == owner_id, self.match(model, "key", key))
-        live, dead = self.live(model), model.deleted == True  # noqa: E712
-        for _ in range(_UPSERT_ATTEMPTS):
-            row = self.first(model, query.and_(mine, live), for_update=True)
-            if row is not None:
-                if row["value"] == value:
-                    return
-                if self.update(model, query.and_(self.pk_is(model, row), live),
-                               changes(model, {"value": value}, now)):
-                    return
-                continue  # deleted meanwhile
-            try:
-                with self.tx.savepoint():
-                    row = self.first(model, query.and_(mine, dead),
-                                     for_update=True) if revive else None
-                    if row is None:
-                        self.create(model, {column: owner_id, "key": key, "value": value})
-                        return
-                    if self.revive(model, query.and_(self.pk_is(model, row), dead),
-                                   {"value": value}):
-                        return
-            except UniqueViolation:
-                pass  # a live row of the key appeared meanwhile: update it
-        raise TransientError(f"{model.__tablename__}: lost the race for key {key!r}")
-
     def _aggregate_metadata_set(self, aggregate_id, items, replace):
         """Write checked `items` onto the aggregate (reviving deleted keys); with
         `replace`, live keys absent from them are soft-deleted first."""
@@ -213,9 +169,8 @@ class HostsAPI(BaseDriver):
             if gone:
                 self.soft_delete(AggregateMetadata, query.and_(
                     live, AggregateMetadata.key.in_(gone)), now)
-        for key, value in items.items():
-            self._set_item(AggregateMetadata, {"aggregate_id": aggregate_id}, key, value,
-                           revive=True, now=now)
+        upsert_items(self, AggregateMetadata, "aggregate_id", aggregate_id, items,
+                     revive=True)
         return self._aggregate_metadata(aggregate_id, self.live(AggregateMetadata))
 
     def _aggregate_metadata(self, aggregate_id, condition):
@@ -226,7 +181,7 @@ class HostsAPI(BaseDriver):
     @writes
     def aggregate_metadata_add(self, context, aggregate_id, metadata, set_delete=False):
         aggregate = self._aggregate_row(context, aggregate_id)
-        items = self._key_values(AggregateMetadata, metadata, "metadata")
+        items = check_items(AggregateMetadata, metadata, "metadata")
         return self._aggregate_metadata_set(aggregate["id"], items, replace=set_delete)
 
     @writes
@@ -262,7 +217,7 @@ class HostsAPI(BaseDriver):
     def aggregate_update(self, context, aggregate_id, values):
         checked, extra = check_values(Aggregate, values, pseudo=("metadata",))
         metadata = extra.get("metadata")
-        items = None if metadata is None else self._key_values(
+        items = None if metadata is None else check_items(
             AggregateMetadata, metadata, "metadata")
         row = self._aggregate_row(context, aggregate_id)
         if checked:
@@ -286,9 +241,7 @@ class HostsAPI(BaseDriver):
             if gone:
                 self.soft_delete(ComputeNodeStat,
                                  query.and_(live, ComputeNodeStat.key.in_(gone)), now)
-        for key, value in items.items():
-            self._set_item(ComputeNodeStat, {"compute_node_id": node_id}, key, value,
-                           revive=False, now=now)
+        upsert_items(self, ComputeNodeStat, "compute_node_id", node_id, items)
 
     @staticmethod
     def _stat_items(stats):
@@ -299,7 +252,7 @@ class HostsAPI(BaseDriver):
         if not isinstance(stats, Mapping):
             raise exception.InvalidInput(reason=f"stats must be a dict, "
                                                 f"not {type(stats).__name__}")
-        return HostsAPI._key_values(ComputeNodeStat, {
+        return check_items(ComputeNodeStat, {
             k: str(v) if isinstance(v, (int, float)) else v for k, v in stats.items()},
             "stats")
 

@@ -9,13 +9,13 @@ from typing import Any, Iterable, Mapping, Sequence
 from novadb import exception, query, timeutils
 from novadb.constraints import Constraint
 from novadb.generic.base import BaseDriver, reads, unknown_relations, writes
+from novadb.generic.items import check_items, live_items, upsert_items
 from novadb.policy import authorize_project_context
 from novadb.schema.models import (
     Instance, InstanceFault, InstanceInfoCache, InstanceMetadata, InstanceSystemMetadata,
     SecurityGroup, SecurityGroupInstanceAssociation,
 )
 from novadb.schema.types import Model
-from novadb.store import TransientError, UniqueViolation
 from novadb.values import changes, check_value, check_values
 
 #: The standard relations of an instance record (instances.md area rules).
@@ -29,78 +29,6 @@ EXACT_FILTERS = ("project_id", "user_id", "image_ref", "vm_state", "instance_typ
 _COLLECTIONS = (list, tuple, set, frozenset)
 _TEXT_TYPES = ("String", "Text")
 _SGIA = SecurityGroupInstanceAssociation
-# How often a key/value upsert re-reads after losing a race before the whole call
-# is retried in a fresh transaction.
-_UPSERT_ATTEMPTS = 3
-
-
-# -- key/value rows (metadata, system metadata, extra specs) ---------------------------
-
-def check_items(model: type[Model], items: Any, what: str) -> dict[Any, Any]:
-    """A caller's {key: value} dict, checked and coerced as `model`'s key and value
-    columns store them (an int value becomes its str)."""
-    if not isinstance(items, Mapping):
-        raise exception.InvalidInput(reason=f"{what} must be a dict, not "
-                                            f"{type(items).__name__}")
-    return {check_value(model, "key", key): check_value(model, "value", value)
-            for key, value in items.items()}
-
-
-def upsert_items(driver: BaseDriver, model: type[Model], owner_column: str, owner: Any,
-                 items: Mapping[Any, Any], replace: bool) -> None:
-    """Write checked `items` onto the live key/value rows of `owner`.
-
-    Each key updates its live row's value, or gets a new row (a soft-deleted row
-    is never revived).  With `replace`, live keys absent from `items` are
-    soft-deleted first.
-    """
-    mine = query.and_(query.eq(owner_column, owner), driver.live(model))
-    now = timeutils.utcnow()
-    if replace:
-        gone = [row["key"] for row in driver.rows(model, mine) if row["key"] not in items]
-        if gone:
-            driver.soft_delete(model, query.and_(mine, _keys_in(gone)), now)
-    for key, value in items.items():
-        _set_item(driver, model, query.and_(mine, query.eq("key", key)),
-                  {owner_column: owner, "key": key, "value": value}, now)
-
-
-def _set_item(driver: BaseDriver, model: type[Model], where: query.Expr,
-              new: dict[str, Any], now: datetime.datetime) -> None:
-    """Make the live row `where` selects hold `new["value"]`, else insert `new`.
-    A writer racing on the same key turns the insert into an update (and a
-    deleted row into an insert), so no caller fails."""
-    for attempt in range(_UPSERT_ATTEMPTS):
-        # No lock on the first read: locking a missing row takes gap locks on
-        # MariaDB, which deadlock concurrent inserts; a retry reads the latest.
-        row = driver.first(model, where, for_update=attempt > 0)
-        if row is not None:
-            if row["value"] == new["value"]:
-                return
-            if driver.update(model, query.and_(driver.pk_is(model, row), driver.live(model)),
-                             changes(model, {"value": new["value"]}, now)):
-                return
-            continue  # deleted meanwhile
-        try:
-            with driver.tx.savepoint():
-                driver.create(model, new)
-            return
-        except UniqueViolation:
-            continue  # a live row of the key appeared meanwhile: update it
-    raise TransientError(f"{model.__tablename__}: lost the race for key {new['key']!r}")
-
-
-def _keys_in(keys: Sequence[Any]) -> query.Expr:
-    present = [k for k in keys if k is not None]
-    return query.or_(query.In("key", present) if present else None,
-                     query.IsNull("key") if len(present) != len(keys) else None)
-
-
-def live_items(driver: BaseDriver, model: type[Model], owner_column: str,
-               owner: Any) -> dict[Any, Any]:
-    """{key: value} of the live key/value rows of `owner`."""
-    rows = driver.rows(model, query.and_(query.eq(owner_column, owner), driver.live(model)))
-    return {row["key"]: row["value"] for row in rows}
 
 
 # -- arguments -----------------------------------------------------------------------------
@@ -606,5 +534,4 @@ class InstancesAPI(BaseDriver):
         return live_items(self, InstanceSystemMetadata, "instance_uuid", owner)
 
 
-__all__ = ["InstancesAPI", "STANDARD", "FULL", "check_items", "upsert_items", "live_items",
-           "compared_value"]
+__all__ = ["InstancesAPI", "STANDARD", "FULL", "compared_value"]
