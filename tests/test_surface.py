@@ -1,11 +1,10 @@
 """The public surface: novadb's 298 functions, their guards, and the Driver interface.
 
-The seed list is read from spec/seed_api.json; set NOVADB_SPEC_DIR to the spec folder when
-it is not at ../shared/spec beside the project.
+The seed list is tests/data/seed_api.json, a copy of the spec's.
 """
 import inspect
 import json
-import os
+import ast
 import pathlib
 
 import pytest
@@ -17,19 +16,9 @@ from novadb.driver import Driver
 HELPERS = ("constraint", "equal_any", "not_equal")
 GUARDS = {policy.ADMIN_ONLY, policy.ANY_CONTEXT, policy.NO_CONTEXT_CHECK}
 
-_SPEC_DIR = pathlib.Path(os.environ.get(
-    "NOVADB_SPEC_DIR", pathlib.Path(__file__).resolve().parents[2] / "shared" / "spec"))
-_SEED = _SPEC_DIR / "seed_api.json"
-
-
-def _seed_names():
-    if not _SEED.is_file():
-        return []
-    return [fn["name"] for fn in json.loads(_SEED.read_text())["functions"]]
-
-
-SEED_NAMES = _seed_names()
-needs_seed = pytest.mark.skipif(not SEED_NAMES, reason=f"no seed list at {_SEED}")
+_SEED = pathlib.Path(__file__).resolve().parent / "data" / "seed_api.json"
+SEED = json.loads(_SEED.read_text())["functions"]
+SEED_NAMES = [fn["name"] for fn in SEED]
 DATA_NAMES = [name for name in api.__all__ if name not in HELPERS]
 
 
@@ -38,7 +27,6 @@ def _params(func, skip_self=False):
     return params[1:] if skip_self else params
 
 
-@needs_seed
 def test_seed_names_are_exported():
     assert len(SEED_NAMES) == 298
     assert sorted(api.__all__) == sorted(SEED_NAMES)
@@ -48,7 +36,6 @@ def test_seed_names_are_exported():
         assert callable(getattr(novadb, name)), name
 
 
-@needs_seed
 @pytest.mark.parametrize("name", [n for n in SEED_NAMES if n not in HELPERS])
 def test_driver_method_matches_api_signature(name):
     method = getattr(Driver, name)
@@ -105,3 +92,25 @@ def test_calls_reach_the_driver_with_every_argument():
         loader._driver = saved
     assert calls == [("task_log_get", (ctxt, "t", "b", "e", "h", None, None), {}),
                      ("aggregate_create", (ctxt, {"name": "a"}, None), {})]
+
+
+def _seed_params(text):
+    """(name, kind, default) of a seed parameter list such as "context, key=None"."""
+    args = ast.parse(f"def f({text}): pass").body[0].args
+    positional = args.args
+    defaults = [inspect.Parameter.empty] * (len(positional) - len(args.defaults)) + [
+        ast.literal_eval(d) for d in args.defaults]
+    out = [(a.arg, inspect.Parameter.POSITIONAL_OR_KEYWORD, d)
+           for a, d in zip(positional, defaults)]
+    if args.vararg:
+        out.append((args.vararg.arg, inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.empty))
+    if args.kwarg:
+        out.append((args.kwarg.arg, inspect.Parameter.VAR_KEYWORD, inspect.Parameter.empty))
+    return out
+
+
+@pytest.mark.parametrize("fn", SEED, ids=[fn["name"] for fn in SEED])
+def test_api_signature_is_the_seeds(fn):
+    ours = [(p.name, p.kind, p.default)
+            for p in inspect.signature(getattr(novadb, fn["name"])).parameters.values()]
+    assert ours == _seed_params(fn["params"])
