@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 
 import pytest
 
@@ -60,8 +61,18 @@ def _trips(call) -> int:
 
 
 def _grow(db, admin_ctx, start, stop):
-    """Services with compute nodes and stats, aggregates with metadata and a host."""
+    """Services with compute nodes and stats, aggregates with metadata and a host,
+    instances with every relation, flavors with extra specs."""
     for i in range(start, stop):
+        instance = db.instance_create(admin_ctx, {
+            "project_id": "p1", "user_id": "u1", "host": "shared", "reservation_id": "r1",
+            "instance_type_id": 1 + i % 5, "metadata": {"m": str(i)},
+            "system_metadata": {"s": str(i)}, "info_cache": {"network_info": "[]"},
+            "launched_at": datetime.datetime(2012, 1, 1)})
+        db.instance_fault_create(admin_ctx, {"instance_uuid": instance.uuid, "code": 500})
+        db.instance_type_create(admin_ctx, {
+            "name": f"flavor{i}", "flavorid": f"f{i}", "memory_mb": 64, "vcpus": 1,
+            "extra_specs": {"a": "1", "b": "2"}})
         service = helpers.make_service(db, admin_ctx, host=f"host{i}")
         helpers.make_compute_node(db, admin_ctx, service=service,
                                   stats={"a": i, "b": i})
@@ -80,6 +91,23 @@ LIST_CALLS = {
         lambda db, ctx: db.compute_node_search_by_hypervisor(ctx, "EXAMPLE"),
     "aggregate_get_all": lambda db, ctx: db.aggregate_get_all(ctx),
     "aggregate_get_by_host": lambda db, ctx: db.aggregate_get_by_host(ctx, "shared"),
+    "instance_get_all": lambda db, ctx: db.instance_get_all(ctx),
+    "instance_get_all_by_filters": lambda db, ctx: db.instance_get_all_by_filters(
+        ctx, {"host": "sha"}),
+    "instance_get_all_by_filters (paged)": lambda db, ctx: db.instance_get_all_by_filters(
+        ctx, {"project_id": "p1"}, sort_key="id", sort_dir="asc", limit=50),
+    "instance_get_all_by_host": lambda db, ctx: db.instance_get_all_by_host(ctx, "shared"),
+    "instance_get_all_by_host_and_not_type":
+        lambda db, ctx: db.instance_get_all_by_host_and_not_type(ctx, "shared", 99),
+    "instance_get_all_by_project": lambda db, ctx: db.instance_get_all_by_project(ctx, "p1"),
+    "instance_get_all_by_reservation":
+        lambda db, ctx: db.instance_get_all_by_reservation(ctx, "r1"),
+    "instance_get_active_by_window_joined":
+        lambda db, ctx: db.instance_get_active_by_window_joined(
+            ctx, datetime.datetime(2000, 1, 1)),
+    "instance_fault_get_by_instance_uuids": lambda db, ctx: db.instance_fault_get_by_instance_uuids(
+        ctx, [i.uuid for i in db.instance_get_all(ctx, columns_to_join=[])]),
+    "instance_type_get_all": lambda db, ctx: db.instance_type_get_all(ctx),
 }
 
 
