@@ -91,6 +91,24 @@ class Transaction(abc.ABC):
             out.append(item)
         return out
 
+    def sum_related(self, model: type[Model], where: query.Expr | None,
+                    related: type[Model], related_where: query.Expr | None,
+                    local: str, remote: str, column: str
+                    ) -> list[tuple[dict[str, Any], Any]]:
+        """Rows of `model` matching `where` (in primary key order), each with the
+        sum of `related.column` over the rows of `related` matching
+        `related_where` whose `remote` equals the row's `local` (None when there
+        are none, or only NULLs).  A backend may do it in one round trip."""
+        rows = self.select(model, where)
+        keys = sorted({r[local] for r in rows if r[local] is not None})
+        totals: dict[Any, Any] = {}
+        if keys:
+            for group in self.aggregate(related, query.and_(related_where,
+                                                            query.In(remote, keys)),
+                                        group_by=(remote,), sums=(column,)):
+                totals[group[remote]] = group[column]
+        return [(row, totals.get(row[local])) for row in rows]
+
     @abc.abstractmethod
     def insert(self, model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
         """Store a complete row and return it as stored (with its generated

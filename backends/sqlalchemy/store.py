@@ -147,6 +147,28 @@ class SQLTransaction(Transaction):
                 item[column] = _number(model, column, item[column])
         return result
 
+    def sum_related(self, model: type[Model], where: query.Expr | None,
+                    related: type[Model], related_where: query.Expr | None,
+                    local: str, remote: str, column: str
+                    ) -> list[tuple[dict[str, Any], Any]]:
+        """One round trip: the sums come from a correlated subquery."""
+        table, other = self._table(model), self._table(related)
+        dialect = self.store.dialect
+        condition, exact = compile_filter(where, table, dialect)
+        other_condition, other_exact = compile_filter(related_where, other, dialect)
+        if not (exact and other_exact):
+            return super().sum_related(model, where, related, related_where, local, remote,
+                                       column)
+        total = (sa.select(sa.func.sum(other.c[column]))
+                 .where(other_condition, other.c[remote] == table.c[local])
+                 .scalar_subquery().label("_novadb_sum"))
+        stmt = (sa.select(*self._columns(model, table), total).where(condition)
+                .order_by(*compile_order([query.Order(model.primary_key.name)], table,
+                                         dialect)))
+        with self._errors(model):
+            found = [dict(r._mapping) for r in self.conn.execute(stmt)]
+        return [(row, _number(related, column, row.pop("_novadb_sum"))) for row in found]
+
     def insert(self, model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
         table = self._table(model)
         row = {name: row.get(name) for name in model.columns}

@@ -381,16 +381,11 @@ class HostsAPI(BaseDriver):
     def _services_by_usage(self, topic, usage_model, column):
         """Live, enabled services of `topic` with the sum of `column` over the live
         rows of `usage_model` on their host, smallest first (ties by service id)."""
-        services = self.rows(Service, query.and_(
-            self.live(Service), Service.topic == topic, Service.disabled == False))  # noqa: E712
-        hosts = sorted({s["host"] for s in services if s["host"] is not None})
-        totals = {}
-        if hosts:
-            for group in self.tx.aggregate(usage_model, query.and_(
-                    self.live(usage_model), usage_model.host.in_(hosts)),
-                    group_by=("host",), sums=(column,)):
-                totals[group["host"]] = int(group[column] or 0)
-        pairs = [(self.record(Service, s), totals.get(s["host"], 0)) for s in services]
+        found = self.tx.sum_related(
+            Service, query.and_(self.live(Service), Service.topic == topic,
+                                Service.disabled == False),  # noqa: E712
+            usage_model, self.live(usage_model), "host", "host", column)
+        pairs = [(self.record(Service, s), int(total or 0)) for s, total in found]
         pairs.sort(key=lambda pair: (pair[1], pair[0]["id"]))
         return pairs
 
