@@ -41,7 +41,7 @@ def counting_round_trips(counter: list[int]):
 
         def __getattr__(self, name: str) -> Any:
             attr = getattr(self._tx, name)
-            if name in ("select", "count", "aggregate", "insert", "update", "delete"):
+            if name in ("select", "count", "aggregate", "sum_related", "insert", "update", "delete"):
                 def counted(*args: Any, **kwargs: Any) -> Any:
                     counter[0] += 1
                     return attr(*args, **kwargs)

@@ -9,7 +9,7 @@ import pytest
 from novadb import loader
 from novadb.conformance import helpers
 
-_COUNTED = ("select", "count", "aggregate", "insert", "update", "delete")
+_COUNTED = ("select", "count", "aggregate", "sum_related", "insert", "update", "delete")
 
 
 class RoundTrips:

@@ -73,6 +73,11 @@ class In(Expr):
         object.__setattr__(self, "column", column)
         object.__setattr__(self, "values", tuple(values))
 
+    @functools.cached_property
+    def members(self) -> frozenset:
+        """The non-None values as `value_key`s, for O(1) membership tests."""
+        return frozenset(value_key(v) for v in self.values if v is not None)
+
 
 @dataclasses.dataclass(frozen=True, eq=True)
 class IsNull(Expr):
@@ -228,6 +233,16 @@ def ascii_lower(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
 
+def value_key(value: Any) -> tuple:
+    """A hashable key under which two values are equal exactly when SQL equality
+    holds between them in novadb's typing (a bool never equals a number)."""
+    if isinstance(value, bool):
+        return (0, value)
+    if isinstance(value, (int, float)):
+        return (1, value)
+    return (2, type(value).__name__, value)
+
+
 def _comparable(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool)
@@ -270,10 +285,9 @@ def evaluate(expr: Expr, row: Mapping[str, Any],
             return expr.op == "ne" if expr.op in ("eq", "ne") else None
         return _CMP[expr.op](value, expr.value)
     if isinstance(expr, In):
-        hits = [v for v in expr.values if v is not None]
-        if any(_comparable(value, v) and value == v for v in hits):
+        if value_key(value) in expr.members:
             return True
-        return None if len(hits) != len(expr.values) else False
+        return None if None in expr.values else False
     if isinstance(expr, Contains):
         return ascii_lower(expr.text) in ascii_lower(str(value))
     if isinstance(expr, Regex):

@@ -25,6 +25,18 @@ class _Table:
         self.keys = list(model.iter_unique_keys())
         # key name -> key values -> primary keys of the rows holding them
         self.index: dict[str, dict[tuple, set]] = {k.name: {} for k in self.keys}
+        # column -> value key -> primary keys: built on a column's first lookup
+        self.lookup: dict[str, dict[tuple, set]] = {}
+
+    def by_value(self, column: str) -> dict[tuple, set]:
+        """The equality index of `column` (value key -> primary keys)."""
+        found = self.lookup.get(column)
+        if found is None:
+            found = self.lookup[column] = {}
+            for pk, row in self.rows.items():
+                if row[column] is not None:
+                    found.setdefault(query.value_key(row[column]), set()).add(pk)
+        return found
 
     def key_of(self, key: UniqueKey, row: dict[str, Any]) -> tuple | None:
         if key.live_only and row["deleted"]:
@@ -40,6 +52,9 @@ class _Table:
 
     def add(self, pk: Any, row: dict[str, Any]) -> None:
         self.rows[pk] = row
+        for column, found in self.lookup.items():
+            if row[column] is not None:
+                found.setdefault(query.value_key(row[column]), set()).add(pk)
         for key in self.keys:
             values = self.key_of(key, row)
             if values is not None:
@@ -47,6 +62,12 @@ class _Table:
 
     def remove(self, pk: Any) -> dict[str, Any]:
         row = self.rows.pop(pk)
+        for column, found in self.lookup.items():
+            if row[column] is not None:
+                holders = found[query.value_key(row[column])]
+                holders.discard(pk)
+                if not holders:
+                    del found[query.value_key(row[column])]
         for key in self.keys:
             values = self.key_of(key, row)
             if values is not None:
@@ -66,11 +87,11 @@ class MemoryTransaction(UndoLogTransaction):
         return self.store.tables[model.__tablename__]
 
     def _matching(self, table: _Table, where: query.Expr | None) -> list[dict[str, Any]]:
-        pk = table.model.primary_key.name
-        candidates: Any = table.rows.values()
-        direct = _pk_lookup(where, pk)
-        if direct is not None:
-            candidates = [table.rows[v] for v in direct if v in table.rows]
+        keys = _candidates(table, where)
+        if keys is None:
+            candidates: Any = table.rows.values()
+        else:
+            candidates = [table.rows[pk] for pk in keys if pk in table.rows]
         return [row for row in candidates if query.matches(where, row)]
 
     def select(self, model: type[Model], where: query.Expr | None = None,
@@ -149,15 +170,28 @@ def _restore(table: _Table, new_pk: Any, old_pk: Any,
     return undo
 
 
-def _pk_lookup(where: query.Expr | None, pk: str) -> list | None:
-    """Primary keys a filter pins down (pk == v, or pk IN (...)), or None."""
-    items = where.items if isinstance(where, query.And) else (where,)
-    for item in items:
-        if isinstance(item, query.Cmp) and item.column == pk and item.op == "eq":
-            return [item.value]
-        if isinstance(item, query.In) and item.column == pk:
-            return [v for v in item.values if v is not None]
-    return None
+def _candidates(table: _Table, where: query.Expr | None) -> list | None:
+    """Primary keys of the only rows that can match: from the narrowest equality
+    (column == v, or column IN (...)) among the filter's top-level conditions,
+    through the column's index; None when no condition narrows the search."""
+    pk = table.model.primary_key.name
+    best: list | None = None
+    for item in where.items if isinstance(where, query.And) else (where,):
+        if isinstance(item, query.Cmp) and item.op == "eq":
+            values: Any = (item.value,)
+        elif isinstance(item, query.In):
+            values = [v for v in item.values if v is not None]
+        else:
+            continue
+        if item.column == pk:
+            found = list(values)
+        else:
+            index = table.by_value(item.column)
+            found = sorted({k for v in values for k in index.get(query.value_key(v), ())},
+                           key=query.value_key)
+        if best is None or len(found) < len(best):
+            best = found
+    return best
 
 
 class MemoryStore(Store):
