@@ -421,7 +421,7 @@ def flavors_state(db: Any) -> dict:
     }
 
 
-def race(callers: int, call: Callable[[int], Any], timeout: float = 60.0) -> list:
+def race(callers: int, call: Callable[[int], Any], timeout: float = 120.0) -> list:
     """Run `call(i)` for i in range(callers) in threads released together by a
     barrier; the list of what each returned, or the exception it raised."""
     barrier = threading.Barrier(callers)
@@ -434,7 +434,7 @@ def race(callers: int, call: Callable[[int], Any], timeout: float = 60.0) -> lis
         except BaseException as exc:  # noqa: BLE001 - handed to the test
             results[index] = exc
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(callers)]
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(callers)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -443,10 +443,31 @@ def race(callers: int, call: Callable[[int], Any], timeout: float = 60.0) -> lis
     return results
 
 
+def split_race(results: list) -> tuple[list, list]:
+    """(values returned, exceptions raised) of a race; any error that is not a
+    novadb exception fails the test."""
+    won = [r for r in results if not isinstance(r, BaseException)]
+    lost = [r for r in results if isinstance(r, BaseException)]
+    for exc in lost:
+        assert isinstance(exc, exception.NovaException), f"unexpected {exc!r}"
+    return won, lost
+
+
+def one_winner(results: list, loser: type[exception.NovaException], **kwargs: Any) -> Any:
+    """Exactly one racer succeeded; every other raised `loser` with `kwargs`."""
+    won, lost = split_race(results)
+    assert len(won) == 1, f"{len(won)} winners: {lost!r}"
+    for exc in lost:
+        assert type(exc) is loser, f"expected {loser.__name__}, got {exc!r}"
+        assert {k: v for k, v in exc.kwargs.items() if k != "code"} == kwargs
+    return won[0]
+
+
 __all__ += [
     "INSTANCE", "INSTANCE_FAULT", "INSTANCE_ID_MAPPING", "INSTANCE_INFO_CACHE",
     "INSTANCE_METADATA", "INSTANCE_SYSTEM_METADATA", "INSTANCE_TYPE", "INSTANCE_TYPE_PROJECT",
     "SECURITY_GROUP", "INSTANCE_STANDARD", "DEFAULT_FLAVORS", "new_uuid", "assert_instance",
     "metadata_dict", "flavor_values", "make_flavor", "assert_flavor", "instances_state",
+    "split_race", "one_winner",
     "flavors_state", "race",
 ]

@@ -12,20 +12,12 @@ covers = pytest.mark.covers
 CALLERS = 8
 
 
-def _split(results):
-    won = [r for r in results if not isinstance(r, BaseException)]
-    lost = [r for r in results if isinstance(r, BaseException)]
-    for exc in lost:
-        assert isinstance(exc, exception.NovaException), f"unexpected {exc!r}"
-    return won, lost
-
-
 @covers("instance_type_access_add")
 def test_instance_type_access_add_race_has_one_winner(db):
     flavor = h.make_flavor(db, h.admin(), is_public=False)
     results = h.race(CALLERS, lambda i: db.instance_type_access_add(
         h.admin(), flavor.flavorid, "p1"))
-    won, lost = _split(results)
+    won, lost = h.split_race(results)
     assert len(won) == 1
     assert len(lost) == CALLERS - 1
     for exc in lost:
@@ -38,7 +30,7 @@ def test_instance_type_access_add_race_has_one_winner(db):
 def test_instance_type_create_race_on_one_name_has_one_winner(db):
     results = h.race(CALLERS, lambda i: db.instance_type_create(
         h.admin(), h.flavor_values(name="contested", flavorid=f"f{i}")))
-    won, lost = _split(results)
+    won, lost = h.split_race(results)
     assert len(won) == 1
     assert all(type(exc) is exception.InstanceTypeExists for exc in lost)
     assert [f.flavorid for f in db.instance_type_get_all(h.admin())
@@ -50,7 +42,7 @@ def test_extra_specs_race_keeps_one_live_row_per_key(db):
     flavor = h.make_flavor(db, h.admin())
     results = h.race(CALLERS, lambda i: db.instance_type_extra_specs_update_or_create(
         h.user(), flavor.flavorid, {"k": f"v{i}", f"own{i}": "x"}))
-    won, lost = _split(results)
+    won, lost = h.split_race(results)
     assert lost == []
     specs = db.instance_type_extra_specs_get(h.user(), flavor.flavorid)
     assert set(specs) == {"k"} | {f"own{i}" for i in range(CALLERS)}

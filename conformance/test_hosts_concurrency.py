@@ -6,7 +6,6 @@ exception — or, for the metadata upsert, nobody fails and one live row is left
 """
 from __future__ import annotations
 
-import threading
 from typing import Any, Callable
 
 import pytest
@@ -22,40 +21,13 @@ THREADS = 8
 JOIN_TIMEOUT = 120
 
 
-def race(call: Callable[[Any, int], Any]) -> list[tuple[str, Any]]:
-    """Run `call(ctx, index)` in THREADS threads started together; each result
-    is ("ok", value) or ("error", exception)."""
-    barrier = threading.Barrier(THREADS)
-    results: list[tuple[str, Any]] = [("missing", None)] * THREADS
-
-    def run(index: int) -> None:
-        ctx = h.admin()
-        try:
-            barrier.wait(timeout=JOIN_TIMEOUT)
-            results[index] = ("ok", call(ctx, index))
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
-            results[index] = ("error", exc)
-
-    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-    assert not any(t.is_alive() for t in threads), "a thread never finished (deadlock?)"
-    return results
+def race(call: Callable[[Any, int], Any]) -> list:
+    """Run `call(ctx, i)` in THREADS threads started together, each with its own
+    admin context; what each returned, or the exception it raised."""
+    return h.race(THREADS, lambda i: call(h.admin(), i), timeout=JOIN_TIMEOUT)
 
 
-def one_winner(results: list[tuple[str, Any]], loser: type[exception.NovaException],
-               **kwargs: Any) -> Any:
-    """Exactly one call succeeded; every other raised `loser` with `kwargs`."""
-    wins = [value for kind, value in results if kind == "ok"]
-    errors = [value for kind, value in results if kind == "error"]
-    assert len(wins) == 1, f"{len(wins)} winners; errors: {errors!r}"
-    for error in errors:
-        assert type(error) is loser, f"expected {loser.__name__}, got {error!r}"
-        got = {k: v for k, v in error.kwargs.items() if k != "code"}
-        assert got == kwargs
-    return wins[0]
+one_winner = h.one_winner
 
 
 @covers("aggregate_create")
@@ -125,8 +97,8 @@ def test_concurrent_aggregate_metadata_add_of_one_key_leaves_one_row(db, admin_c
     values = [f"value{i}" for i in range(THREADS)]
     results = race(lambda ctx, i: db.aggregate_metadata_add(ctx, aggregate.id,
                                                             {"key": values[i]}))
-    assert [kind for kind, _ in results] == ["ok"] * THREADS, results
-    for _, returned in results:
+    assert h.split_race(results)[1] == [], results
+    for returned in results:
         assert set(returned) == {"key"} and returned["key"] in values
     _one_live_key(db, aggregate.id, "key", values)
 
@@ -139,7 +111,7 @@ def test_concurrent_aggregate_metadata_add_reviving_one_key_leaves_one_row(db, a
     results = race(lambda ctx, i: db.aggregate_metadata_add(ctx, aggregate.id,
                                                             {"key": values[i]},
                                                             set_delete=bool(i % 2)))
-    assert [kind for kind, _ in results] == ["ok"] * THREADS, results
+    assert h.split_race(results)[1] == [], results
     _one_live_key(db, aggregate.id, "key", values)
 
 
@@ -148,7 +120,7 @@ def test_concurrent_aggregate_metadata_add_of_distinct_keys_keeps_them_all(db, a
     aggregate = h.make_aggregate(db, admin_ctx)
     results = race(lambda ctx, i: db.aggregate_metadata_add(ctx, aggregate.id,
                                                             {f"key{i}": str(i)}))
-    assert [kind for kind, _ in results] == ["ok"] * THREADS, results
+    assert h.split_race(results)[1] == [], results
     assert db.aggregate_metadata_get(admin_ctx, aggregate.id) == \
         {f"key{i}": str(i) for i in range(THREADS)}
 
@@ -158,7 +130,7 @@ def test_concurrent_compute_node_update_of_one_stat_leaves_one_row(db, admin_ctx
     node = h.make_compute_node(db, admin_ctx)
     results = race(lambda ctx, i: db.compute_node_update(ctx, node.id,
                                                          {"stats": {"stat": i}}))
-    assert [kind for kind, _ in results] == ["ok"] * THREADS, results
+    assert h.split_race(results)[1] == [], results
     stats = db.compute_node_get(admin_ctx, node.id).stats
     assert [s["key"] for s in stats] == ["stat"]
     assert stats[0]["value"] in {str(i) for i in range(THREADS)}

@@ -18,21 +18,12 @@ def _instance(db, **values):
     return h.make_instance(db, h.admin(), **values)
 
 
-def _split(results):
-    """(values returned, exceptions raised) of a race; any other error fails the test."""
-    won = [r for r in results if not isinstance(r, BaseException)]
-    lost = [r for r in results if isinstance(r, BaseException)]
-    for exc in lost:
-        assert isinstance(exc, exception.NovaException), f"unexpected {exc!r}"
-    return won, lost
-
-
 @covers("instance_test_and_set")
 def test_instance_test_and_set_race_has_one_winner(db):
     instance = _instance(db)
     results = h.race(CALLERS, lambda i: db.instance_test_and_set(
         h.user(), instance.uuid, "task_state", [None], f"state-{i}"))
-    won, lost = _split(results)
+    won, lost = h.split_race(results)
     assert won == [None]
     winner = results.index(None)
     stored = db.instance_get_by_uuid(h.admin(), instance.uuid)
@@ -49,7 +40,7 @@ def test_instance_update_expected_task_state_race_has_one_winner(db):
     results = h.race(CALLERS, lambda i: db.instance_update(
         h.user(), instance.uuid, {"task_state": f"t{i}", "host": f"h{i}",
                                   "expected_task_state": "scheduling"}))
-    won, lost = _split(results)
+    won, lost = h.split_race(results)
     assert len(won) == 1
     stored = db.instance_get_by_uuid(h.admin(), instance.uuid)
     assert (stored.task_state, stored.host) == (won[0].task_state, won[0].host)
@@ -65,7 +56,7 @@ def test_instance_destroy_with_constraint_race_has_one_winner(db):
     instance = _instance(db, security_groups=["default"])
     results = h.race(CALLERS, lambda i: db.instance_destroy(
         h.user(), instance.uuid, db.constraint(host=db.equal_any(None))))
-    won, lost = _split(results)
+    won, lost = h.split_race(results)
     assert len(won) == 1 and won[0].deleted is True
     assert len(lost) == CALLERS - 1
     for exc in lost:  # the losers find the instance gone
@@ -89,7 +80,7 @@ def test_instance_destroy_racing_a_host_update_has_one_outcome(db):
             return "updated", db.instance_update(h.user(), uuid, {"host": f"h{i}"})
 
         results = h.race(CALLERS, call)
-        won, lost = _split(results)
+        won, lost = h.split_race(results)
         kinds = {kind for kind, _ in won}
         stored = db.instance_get_by_uuid(h.admin("yes"), instance.uuid)
         if "destroyed" in kinds:
@@ -106,7 +97,7 @@ def test_instance_destroy_racing_a_host_update_has_one_outcome(db):
 def test_concurrent_creates_share_one_default_group(db):
     results = h.race(CALLERS, lambda i: db.instance_create(
         h.user(), {"project_id": "fake-project", "security_groups": ["default"]}))
-    won, lost = _split(results)
+    won, lost = h.split_race(results)
     assert lost == []
     groups = {tuple(g.id for g in instance.security_groups) for instance in won}
     assert len(groups) == 1 and len(next(iter(groups))) == 1
@@ -117,7 +108,7 @@ def test_concurrent_creates_share_one_default_group(db):
 @covers("security_group_ensure_default")
 def test_security_group_ensure_default_race_creates_one_group(db):
     results = h.race(CALLERS, lambda i: db.security_group_ensure_default(h.user()))
-    won, lost = _split(results)
+    won, lost = h.split_race(results)
     assert lost == []
     assert sorted(existed for existed, _ in won) == [False] + [True] * (CALLERS - 1)
     assert len({group.id for _, group in won}) == 1
@@ -127,7 +118,7 @@ def test_security_group_ensure_default_race_creates_one_group(db):
 def test_ec2_instance_create_race_maps_once(db):
     uuid = h.new_uuid()
     results = h.race(CALLERS, lambda i: db.ec2_instance_create(h.user(), uuid))
-    won, lost = _split(results)
+    won, lost = h.split_race(results)
     assert lost == []
     assert len({mapping.id for mapping in won}) == 1
     assert db.get_ec2_instance_id_by_uuid(h.user(), uuid) == won[0].id
@@ -139,7 +130,7 @@ def test_metadata_update_race_keeps_one_live_row_per_key(db):
     results = h.race(CALLERS, lambda i: (
         db.instance_metadata_update(h.user(), instance.uuid, {"k": f"v{i}"}, False),
         db.instance_system_metadata_update(h.user(), instance.uuid, {"k": f"v{i}"}, False)))
-    won, lost = _split(results)
+    won, lost = h.split_race(results)
     assert lost == []
     record = db.instance_get_by_uuid(h.admin(), instance.uuid)
     assert [r.key for r in record.metadata] == ["k"]
@@ -152,7 +143,7 @@ def test_info_cache_update_race_creates_one_row(db):
     uuid = h.new_uuid()
     results = h.race(CALLERS, lambda i: db.instance_info_cache_update(
         h.user(), uuid, {"network_info": f"[{i}]"}))
-    won, lost = _split(results)
+    won, lost = h.split_race(results)
     assert lost == []
     assert len({cache.id for cache in won}) == 1
     assert db.instance_info_cache_get(h.user(), uuid).network_info in {
