@@ -17,7 +17,7 @@ from novadb.driver import Driver
 from novadb.generic import computed
 from novadb.records import Record
 from novadb.schema import MODELS
-from novadb.schema.types import Column, Model, UniqueKey
+from novadb.schema.types import Model
 from novadb.store import Store, Transaction, TransientError, UniqueViolation
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -138,6 +138,15 @@ class BaseDriver(Driver):
                           *conditions)
 
     @staticmethod
+    def integer_argument(value: Any) -> int | None:
+        """`value` as an integer argument (an int, or a str of decimal digits), else None."""
+        if isinstance(value, str) and values._INT_TEXT.fullmatch(value.strip()):
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+        return value
+
+    @staticmethod
     def match(model: type[Model], column: str, value: Any) -> query.Expr:
         """`column == value` for a looked-up argument, compared as the column's type.
 
@@ -149,12 +158,16 @@ class BaseDriver(Driver):
             return query.IsNull(column)
         kind = col.type.name
         if kind in ("Integer", "BigInteger"):
-            if isinstance(value, str) and values._INT_TEXT.fullmatch(value.strip()):
-                value = int(value)
-            if isinstance(value, bool) or not isinstance(value, int):
+            value = BaseDriver.integer_argument(value)
+            if value is None:
+                return query.FALSE
+            low, high = values._INT_RANGE[kind]
+            if not low <= value <= high:  # no stored value equals it (SQL would reject it)
                 return query.FALSE
         elif kind == "Float":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
+                return query.FALSE
+            if not values.is_storable_float(value):  # no stored value equals it
                 return query.FALSE
             value = float(value)
         elif kind == "Boolean":
@@ -167,7 +180,7 @@ class BaseDriver(Driver):
         else:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)
-            if not isinstance(value, str):
+            if not isinstance(value, str) or not values.is_storable_text(value):
                 return query.FALSE
         return query.Cmp(column, "eq", value)
 
@@ -268,8 +281,7 @@ class BaseDriver(Driver):
                     target.columns[relation.remote].in_(keys), target_live))
                 for t in targets:
                     by_key.setdefault(t[relation.remote], []).append(t)
-        all_targets = _unique_rows(itertools.chain.from_iterable(by_key.values()),
-                                   target.primary_key.name)
+        all_targets = _unique_rows(itertools.chain.from_iterable(by_key.values()))
         built = {id(t): rec for t, rec in
                  zip(all_targets, self.records(target, all_targets, _paths(subtree)))}
         out = []
@@ -342,7 +354,8 @@ def _unique(items: Iterable[Any]) -> list[Any]:
     return list(seen)
 
 
-def _unique_rows(rows: Iterable[dict[str, Any]], pk: str) -> list[dict[str, Any]]:
+def _unique_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows, each object once, in order."""
     seen: dict[int, dict[str, Any]] = {}
     for row in rows:
         seen.setdefault(id(row), row)
@@ -371,4 +384,4 @@ def unknown_relations(model: type[Model], names: Iterable[str]) -> list[str]:
     return [n for n in names if n.startswith("_") or n not in model.relations]
 
 
-__all__ = ["BaseDriver", "reads", "writes", "unknown_relations", "Column", "UniqueKey"]
+__all__ = ["BaseDriver", "reads", "writes", "unknown_relations"]
