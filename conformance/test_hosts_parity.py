@@ -3,20 +3,19 @@ the reference memory driver returns for the same sequence of calls.
 
 The sequence runs twice in one test: on the configuration under test (the
 public API) and on a private, fresh memory driver (its methods, no guard).
-Results are normalized — timestamps become their type name, and row ids are
-renumbered per table in order of first appearance, since id sequences are the
-store's business — then compared for keys, types, values and list order.
+Results are normalized by `novadb.conformance.parity` — timestamps become
+their type name, row ids and uuids are renumbered in order of first
+appearance, since id sequences are the store's business — then compared for
+keys, types, values and list order.
 """
 from __future__ import annotations
 
-import collections
 import datetime
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
-from novadb import exception
-from novadb.conformance import helpers as h
+from novadb.conformance import helpers as h, parity
 
 HOSTS_FUNCTIONS = (
     "agent_build_create", "agent_build_destroy", "agent_build_get_all",
@@ -37,67 +36,8 @@ HOSTS_FUNCTIONS = (
 
 UNKNOWN_ID = 10 ** 6
 
-# The table a record belongs to, told by a column only that table has.
-_TABLE_MARKERS = (
-    ("md5hash", "agent_builds"), ("metadetails", "aggregates"),
-    ("hypervisor_type", "compute_nodes"), ("compute_node_id", "compute_node_stats"),
-    ("binary", "services"), ("task_name", "task_log"), ("aggregate_id", "aggregate_hosts"),
-)
-# Columns holding another table's id.
-_REFERENCES = {"service_id": "services", "aggregate_id": "aggregates",
-               "compute_node_id": "compute_nodes"}
-# Exception keywords holding a row id (besides those above).
-_ERROR_IDS = {"id": "agent_builds", "host": "compute_nodes"}
-
-
-class Normalizer:
-    """Turns results into comparable plain structures, renumbering ids."""
-
-    def __init__(self) -> None:
-        self.ids: dict[str, dict[Any, str]] = collections.defaultdict(dict)
-
-    def id_of(self, table: str, value: Any) -> Any:
-        if value is None:
-            return None
-        known = self.ids[table]
-        if value not in known:
-            known[value] = f"{table}#{len(known) + 1}"
-        return known[value]
-
-    def known_id(self, key: str, value: Any) -> Any:
-        """An exception keyword: renumbered when it names a row seen before."""
-        table = _REFERENCES.get(key) or _ERROR_IDS.get(key)
-        if table is not None and value in self.ids[table]:
-            return ("id", self.ids[table][value])
-        return self(value)
-
-    def __call__(self, value: Any) -> Any:
-        if isinstance(value, datetime.datetime):
-            return "datetime"
-        if isinstance(value, exception.NovaException):
-            return ("raises", type(value).__name__,
-                    {k: self.known_id(k, v) for k, v in value.kwargs.items()})
-        if isinstance(value, collections.defaultdict):
-            return ("defaultdict", value.default_factory.__name__ if value.default_factory
-                    else None, {k: self(v) for k, v in value.items()})
-        if isinstance(value, dict):
-            table = next((t for key, t in _TABLE_MARKERS if key in value), None)
-            out = {}
-            for key, item in value.items():
-                if key == "id" and table is not None:
-                    out[key] = ("id", self.id_of(table, item))
-                elif key in _REFERENCES and table is not None:
-                    out[key] = ("id", self.id_of(_REFERENCES[key], item))
-                else:
-                    out[key] = self(item)
-            return (type(value).__name__ if type(value) is dict else "record", out)
-        if isinstance(value, list):
-            return ["list"] + [self(v) for v in value]
-        if isinstance(value, tuple):
-            return ("tuple",) + tuple(self(v) for v in value)
-        if isinstance(value, (set, frozenset)):
-            return ("set", sorted(self(v) for v in value))
-        return (type(value).__name__, value)
+# Exception keywords holding a row id that are not named like a reference column.
+ERROR_IDS = {"id": "agent_builds", "host": "compute_nodes"}
 
 
 def run_sequence(api: Any, ctx: Any) -> list[tuple[str, Any]]:
@@ -105,16 +45,8 @@ def run_sequence(api: Any, ctx: Any) -> list[tuple[str, Any]]:
 
     `api` is the novadb module or a driver: both have every API function by name.
     """
-    out: list[tuple[str, Any]] = []
+    call = parity.Recorder()
     deleted = h.admin("yes")
-
-    def call(label: str, func: Callable[[], Any]) -> Any:
-        try:
-            result = func()
-        except exception.NovaException as exc:
-            result = exc
-        out.append((label, result))
-        return result
 
     s1 = call("service_create", lambda: api.service_create(
         ctx, {"host": "host1", "binary": "nova-compute", "topic": "compute"}))
@@ -137,6 +69,8 @@ def run_sequence(api: Any, ctx: Any) -> list[tuple[str, Any]]:
     call("compute_node_get_by_host", lambda: api.compute_node_get_by_host(ctx, "host2"))
     call("compute_node_search_by_hypervisor",
          lambda: api.compute_node_search_by_hypervisor(ctx, "node"))
+    call("compute_node_search_by_hypervisor",
+         lambda: api.compute_node_search_by_hypervisor(ctx, "\ud800"))
     call("compute_node_statistics", lambda: api.compute_node_statistics(ctx))
     call("compute_node_get", lambda: api.compute_node_get(ctx, UNKNOWN_ID))
     call("service_get_all", lambda: api.service_get_all(ctx))
@@ -151,6 +85,9 @@ def run_sequence(api: Any, ctx: Any) -> list[tuple[str, Any]]:
     call("service_get_all_volume_sorted", lambda: api.service_get_all_volume_sorted(ctx))
     call("service_get_by_args", lambda: api.service_get_by_args(ctx, "host1", "nova-volume"))
     call("service_get_by_args", lambda: api.service_get_by_args(ctx, "host9", "nova-volume"))
+    call("service_get_by_args", lambda: api.service_get_by_args(ctx, "host1\udc80", "x"))
+    call("service_create", lambda: api.service_create(
+        ctx, {"host": "host\udc80", "binary": "nova-compute", "topic": "compute"}))
     call("service_get_by_host_and_topic",
          lambda: api.service_get_by_host_and_topic(ctx, "host1", "compute"))
     call("service_destroy", lambda: api.service_destroy(ctx, s1["id"]))
@@ -158,6 +95,12 @@ def run_sequence(api: Any, ctx: Any) -> list[tuple[str, Any]]:
     call("compute_node_get", lambda: api.compute_node_get(deleted, n1["id"]))
     call("service_get", lambda: api.service_get(ctx, s3["id"]))
     call("service_get", lambda: api.service_get(ctx, UNKNOWN_ID))
+    # Ids no column can hold are simply not found.
+    for big in (2 ** 40, -(2 ** 63), str(2 ** 70)):
+        call("service_get", lambda big=big: api.service_get(ctx, big))
+        call("compute_node_get", lambda big=big: api.compute_node_get(ctx, big))
+        call("aggregate_get", lambda big=big: api.aggregate_get(ctx, big))
+        call("agent_build_update", lambda big=big: api.agent_build_update(ctx, big, {"url": "u"}))
 
     a1 = call("aggregate_create", lambda: api.aggregate_create(
         ctx, {"name": "agg1", "availability_zone": "zone1"}, {"k1": "v1", "k2": 2}))
@@ -223,31 +166,13 @@ def run_sequence(api: Any, ctx: Any) -> list[tuple[str, Any]]:
     call("task_log_get_all", lambda: api.task_log_get_all(ctx, "audit", begin, end))
     call("task_log_get_all", lambda: api.task_log_get_all(
         ctx, "audit", "2012-10-01 00:00:00.123000", "2012-11-01 00:00:00", state="DONE"))
-    return out
-
-
-def _normalized(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    normalize = Normalizer()
-    return [(label, normalize(result)) for label, result in pairs]
-
-
-def _reference() -> list[tuple[str, Any]]:
-    from novadb.backends.memory import MemoryDriver
-    from novadb.config import CONF
-
-    driver = MemoryDriver(CONF)
-    try:
-        driver.db_sync()
-        return run_sequence(driver, h.admin())
-    finally:
-        driver.close()
+    return call.steps
 
 
 @pytest.mark.covers(*HOSTS_FUNCTIONS)
 def test_hosts_results_match_the_memory_reference(db, admin_ctx):
-    tested = _normalized(run_sequence(db, admin_ctx))
-    golden = _normalized(_reference())
+    tested = parity.normalized(run_sequence(db, admin_ctx), ERROR_IDS)
+    golden = parity.normalized(parity.reference(lambda driver: run_sequence(driver, h.admin())),
+                               ERROR_IDS)
     assert {label for label, _ in golden} == set(HOSTS_FUNCTIONS)
-    assert len(tested) == len(golden)
-    for step, (got, want) in enumerate(zip(tested, golden)):
-        assert got == want, f"step {step} ({want[0]}) differs from the memory reference"
+    parity.compare(tested, golden)

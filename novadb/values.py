@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import math
 import re
 from typing import Any, Iterable, Mapping
 
@@ -68,6 +69,23 @@ def _is_ip(value: str) -> bool:
     return True
 
 
+def is_storable_float(value: int | float) -> bool:
+    """Whether every store holds `value` as a float: finite, within a double's range."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def is_storable_text(value: str) -> bool:
+    """Whether every store holds `value`: it encodes as UTF-8 (no lone surrogate)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def coerce(model: type[types.Model], column: types.Column, value: Any) -> Any:
     """`value` as the column stores it; `Invalid` when it does not fit."""
     if value is None:
@@ -87,6 +105,8 @@ def coerce(model: type[types.Model], column: types.Column, value: Any) -> Any:
     if kind == "Float":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _invalid(model, column, value, "expected a number")
+        if not is_storable_float(value):  # MySQL's DOUBLE holds no NaN or infinity
+            raise _invalid(model, column, value, "expected a finite number")
         return float(value)
     if kind == "Boolean":
         if not isinstance(value, bool):
@@ -103,6 +123,8 @@ def coerce(model: type[types.Model], column: types.Column, value: Any) -> Any:
         raise _invalid(model, column, value, "expected a string")
     if "\x00" in value:
         raise _invalid(model, column, value, "NUL characters are not stored")
+    if not is_storable_text(value):
+        raise _invalid(model, column, value, "not valid Unicode text (a lone surrogate)")
     if column.type.length is not None and len(value) > column.type.length:
         raise _invalid(model, column, value,
                        f"longer than {column.type.length} characters")

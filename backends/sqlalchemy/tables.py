@@ -58,10 +58,11 @@ def column_type(col: Any, dialect: str) -> sa.types.TypeEngine:
         return sa.Boolean(create_constraint=False)
     if kind == "DateTime":
         return mysql.DATETIME(fsp=3) if _is_mysql(dialect) else sa.DateTime()
+    if dialect == "postgresql":  # code-point order whatever the database's default
+        return sa.Text(collation="C") if kind == "Text" else sa.String(
+            col.type.length, collation="C")
     if kind == "Text":
         return sa.Text()
-    if dialect == "postgresql":
-        return sa.String(col.type.length, collation="C")
     return sa.String(col.type.length)
 
 

@@ -9,7 +9,7 @@ from novadb.generic.base import BaseDriver, reads, writes
 from novadb.generic.instances import compared_value
 from novadb.generic.items import check_items, live_items, upsert_items
 from novadb.schema.models import InstanceTypeExtraSpecs, InstanceTypeProjects, InstanceTypes
-from novadb.values import check_value, check_values
+from novadb.values import _INT_RANGE, check_value, check_values
 
 _Specs = InstanceTypeExtraSpecs
 _Access = InstanceTypeProjects
@@ -47,6 +47,18 @@ class FlavorsAPI(BaseDriver):
         if row is None:
             raise exception.InstanceTypeNotFoundByName(instance_type_name=name)
         return row
+
+    def _at_least(self, column, bound):
+        """`column >= bound` (NULL never matches); an integer bound beyond the
+        column's range is below (or above) every stored value."""
+        ok, value = compared_value(InstanceTypes, column, bound)
+        if ok and value is not None:
+            return query.Cmp(column, "ge", value)
+        number = self.integer_argument(bound)
+        low, _ = _INT_RANGE[InstanceTypes.columns[column].type.name]
+        if number is not None and number < low:
+            return query.IsNull(column, negate=True)
+        return query.FALSE
 
     def _live_flavor_ids(self, flavor_id):
         return [row["id"] for row in self.rows(InstanceTypes, query.and_(
@@ -91,9 +103,7 @@ class FlavorsAPI(BaseDriver):
         parts = [None if inactive else self.live(InstanceTypes)]
         for key, column in (("min_memory_mb", "memory_mb"), ("min_root_gb", "root_gb")):
             if key in filters:
-                ok, value = compared_value(InstanceTypes, column, filters[key])
-                parts.append(query.Cmp(column, "ge", value) if ok and value is not None
-                             else query.FALSE)
+                parts.append(self._at_least(column, filters[key]))
         if "disabled" in filters:
             parts.append(self.match(InstanceTypes, "disabled", filters["disabled"]))
         is_public = filters.get("is_public")

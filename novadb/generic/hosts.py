@@ -12,7 +12,7 @@ from novadb.schema.models import (
     AgentBuild, Aggregate, AggregateHost, AggregateMetadata, ComputeNode, ComputeNodeStat,
     Instance, Service, TaskLog, Volume,
 )
-from novadb.values import changes, check_value, check_values
+from novadb.values import changes, check_value, check_values, is_storable_text
 
 _NODE_STAT_COLUMNS = (
     "vcpus", "memory_mb", "local_gb", "vcpus_used", "memory_mb_used", "local_gb_used",
@@ -290,11 +290,11 @@ class HostsAPI(BaseDriver):
     @reads
     def compute_node_search_by_hypervisor(self, context, hypervisor_match):
         # As for any lookup argument: a number names its text; a value that is
-        # not text (None included) matches nothing.
+        # not text (None included), or text no store holds, matches nothing.
         if isinstance(hypervisor_match, (int, float)) and not isinstance(
                 hypervisor_match, bool):
             hypervisor_match = str(hypervisor_match)
-        if not isinstance(hypervisor_match, str):
+        if not isinstance(hypervisor_match, str) or not is_storable_text(hypervisor_match):
             return []
         rows = self.rows(ComputeNode, self.scoped(
             ComputeNode, context, ComputeNode.hypervisor_hostname.contains(hypervisor_match)))

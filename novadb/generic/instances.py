@@ -7,7 +7,7 @@ import uuid as uuidlib
 from typing import Any, Iterable, Mapping, Sequence
 
 from novadb import exception, query, timeutils
-from novadb.constraints import Constraint
+from novadb.constraints import Constraint, EqualityCondition, InequalityCondition
 from novadb.generic.base import BaseDriver, reads, unknown_relations, writes
 from novadb.generic.items import check_items, live_items, upsert_items
 from novadb.policy import authorize_project_context
@@ -16,7 +16,7 @@ from novadb.schema.models import (
     SecurityGroup, SecurityGroupInstanceAssociation,
 )
 from novadb.schema.types import Model
-from novadb.values import changes, check_value, check_values
+from novadb.values import changes, check_value, check_values, is_storable_text
 
 #: The standard relations of an instance record (instances.md area rules).
 STANDARD = ("info_cache", "security_groups", "metadata", "instance_type", "system_metadata")
@@ -66,7 +66,25 @@ def _constraint_filter(constraint: Any) -> query.Expr | None:
         return None
     if not isinstance(constraint, Constraint):
         raise exception.InvalidInput(reason=f"not a constraint: {constraint!r:.80}")
-    return constraint.as_filter(Instance.columns)
+    return _typed(constraint).as_filter(Instance.columns)
+
+
+def _typed(constraint: Constraint) -> Constraint:
+    """`constraint` with each value as its column compares it (like a looked-up
+    argument), so every store sees the same condition: a value no row can hold
+    never equals the stored value and always differs from a non-NULL one."""
+    conditions: dict[str, Any] = {}
+    for column, condition in constraint.conditions.items():
+        if column not in Instance.columns or type(condition) not in (
+                EqualityCondition, InequalityCondition):
+            conditions[column] = condition  # as_filter reports what is wrong
+            continue
+        typed = [compared_value(Instance, column, value) for value in condition.values]
+        if type(condition) is EqualityCondition:
+            conditions[column] = EqualityCondition(v for ok, v in typed if ok)
+        else:  # None asks only for a non-NULL column, as an unholdable value does
+            conditions[column] = InequalityCondition(v if ok else None for ok, v in typed)
+    return Constraint(conditions)
 
 
 def _after(order: Sequence[query.Order], marker: Mapping[str, Any]) -> query.Expr:
@@ -435,7 +453,7 @@ class InstancesAPI(BaseDriver):
     @reads
     def instance_fault_get_by_instance_uuids(self, context, instance_uuids):
         out: dict[Any, list] = {u: [] for u in _names(instance_uuids, "instance_uuids")}
-        wanted = [u for u in out if isinstance(u, str)]
+        wanted = [u for u in out if isinstance(u, str) and is_storable_text(u)]
         if wanted:
             rows = self.rows(InstanceFault, query.and_(
                 self.live(InstanceFault), InstanceFault.instance_uuid.in_(wanted)),
