@@ -4,7 +4,8 @@ A test names the functions it checks with ``@pytest.mark.covers(...)`` (on the
 function, its class or its module).  For each area in COMPLETE_AREAS, every
 function must be named by at least one test of a conformance module.  Parity
 modules (``test_*_parity.py``) do not count: comparing with the reference
-driver specifies no behaviour.  Add an area's list here once its tests exist.
+driver specifies no behaviour.  An area joins
+`novadb.conformance.areas.COMPLETE` once its tests exist.
 """
 from __future__ import annotations
 
@@ -17,48 +18,9 @@ import pytest
 
 import novadb.api
 import novadb.conformance
+from novadb.conformance.areas import AREAS, COMPLETE
 
-COMPLETE_AREAS: dict[str, list[str]] = {
-    "hosts": [
-        "agent_build_create", "agent_build_destroy", "agent_build_get_all",
-        "agent_build_get_by_triple", "agent_build_update",
-        "aggregate_create", "aggregate_delete", "aggregate_get", "aggregate_get_all",
-        "aggregate_get_by_host", "aggregate_host_add", "aggregate_host_delete",
-        "aggregate_host_get_all", "aggregate_metadata_add", "aggregate_metadata_delete",
-        "aggregate_metadata_get", "aggregate_metadata_get_by_host", "aggregate_update",
-        "compute_node_create", "compute_node_get", "compute_node_get_all",
-        "compute_node_get_by_host", "compute_node_search_by_hypervisor",
-        "compute_node_statistics", "compute_node_update",
-        "service_create", "service_destroy", "service_get", "service_get_all",
-        "service_get_all_by_host", "service_get_all_by_topic",
-        "service_get_all_compute_by_host", "service_get_all_compute_sorted",
-        "service_get_all_volume_sorted", "service_get_by_args",
-        "service_get_by_host_and_topic", "service_update",
-        "task_log_begin_task", "task_log_end_task", "task_log_get", "task_log_get_all",
-    ],
-    "instances": [
-        "instance_create", "instance_destroy", "instance_fault_create",
-        "instance_fault_get_by_instance_uuids", "instance_get",
-        "instance_get_active_by_window", "instance_get_active_by_window_joined",
-        "instance_get_all", "instance_get_all_by_filters", "instance_get_all_by_host",
-        "instance_get_all_by_host_and_not_type", "instance_get_all_by_project",
-        "instance_get_all_by_reservation", "instance_get_all_hung_in_rebooting",
-        "instance_get_by_uuid", "instance_info_cache_create", "instance_info_cache_delete",
-        "instance_info_cache_get", "instance_info_cache_update", "instance_metadata_delete",
-        "instance_metadata_get", "instance_metadata_update",
-        "instance_system_metadata_delete", "instance_system_metadata_get",
-        "instance_system_metadata_update", "instance_test_and_set", "instance_update",
-        "instance_update_and_get_original",
-    ],
-    "flavors": [
-        "instance_type_access_add", "instance_type_access_get_by_flavor_id",
-        "instance_type_access_remove", "instance_type_create", "instance_type_destroy",
-        "instance_type_extra_specs_delete", "instance_type_extra_specs_get",
-        "instance_type_extra_specs_update_or_create", "instance_type_get",
-        "instance_type_get_all", "instance_type_get_by_flavor_id", "instance_type_get_by_name",
-    ],
-    "core": ["constraint", "equal_any", "not_equal"],
-}
+COMPLETE_AREAS = {area: AREAS[area] for area in COMPLETE}
 
 
 def _marks(obj: Any) -> list:

@@ -16,23 +16,9 @@ from typing import Any
 import pytest
 
 from novadb.conformance import helpers as h, parity
+from novadb.conformance.areas import AREAS
 
-HOSTS_FUNCTIONS = (
-    "agent_build_create", "agent_build_destroy", "agent_build_get_all",
-    "agent_build_get_by_triple", "agent_build_update", "aggregate_create",
-    "aggregate_delete", "aggregate_get", "aggregate_get_all", "aggregate_get_by_host",
-    "aggregate_host_add", "aggregate_host_delete", "aggregate_host_get_all",
-    "aggregate_metadata_add", "aggregate_metadata_delete", "aggregate_metadata_get",
-    "aggregate_metadata_get_by_host", "aggregate_update", "compute_node_create",
-    "compute_node_get", "compute_node_get_all", "compute_node_get_by_host",
-    "compute_node_search_by_hypervisor", "compute_node_statistics", "compute_node_update",
-    "service_create", "service_destroy", "service_get", "service_get_all",
-    "service_get_all_by_host", "service_get_all_by_topic",
-    "service_get_all_compute_by_host", "service_get_all_compute_sorted",
-    "service_get_all_volume_sorted", "service_get_by_args",
-    "service_get_by_host_and_topic", "service_update", "task_log_begin_task",
-    "task_log_end_task", "task_log_get", "task_log_get_all",
-)
+HOSTS_FUNCTIONS = AREAS["hosts"]
 
 UNKNOWN_ID = 10 ** 6
 

@@ -19,28 +19,10 @@ import pytest
 
 import novadb.api
 from novadb.conformance import helpers as h, parity
+from novadb.conformance.areas import AREAS
 
-INSTANCES_FUNCTIONS = (
-    "instance_create", "instance_destroy", "instance_fault_create",
-    "instance_fault_get_by_instance_uuids", "instance_get",
-    "instance_get_active_by_window", "instance_get_active_by_window_joined",
-    "instance_get_all", "instance_get_all_by_filters", "instance_get_all_by_host",
-    "instance_get_all_by_host_and_not_type", "instance_get_all_by_project",
-    "instance_get_all_by_reservation", "instance_get_all_hung_in_rebooting",
-    "instance_get_by_uuid", "instance_info_cache_create", "instance_info_cache_delete",
-    "instance_info_cache_get", "instance_info_cache_update", "instance_metadata_delete",
-    "instance_metadata_get", "instance_metadata_update",
-    "instance_system_metadata_delete", "instance_system_metadata_get",
-    "instance_system_metadata_update", "instance_test_and_set", "instance_update",
-    "instance_update_and_get_original",
-)
-FLAVORS_FUNCTIONS = (
-    "instance_type_access_add", "instance_type_access_get_by_flavor_id",
-    "instance_type_access_remove", "instance_type_create", "instance_type_destroy",
-    "instance_type_extra_specs_delete", "instance_type_extra_specs_get",
-    "instance_type_extra_specs_update_or_create", "instance_type_get",
-    "instance_type_get_all", "instance_type_get_by_flavor_id", "instance_type_get_by_name",
-)
+INSTANCES_FUNCTIONS = AREAS["instances"]
+FLAVORS_FUNCTIONS = AREAS["flavors"]
 CONSTRAINT_FUNCTIONS = ("constraint", "equal_any", "not_equal")
 
 UNKNOWN_ID = 10 ** 6

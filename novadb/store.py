@@ -147,6 +147,15 @@ class UndoLogTransaction(Transaction):
             self.rollback(mark)
             raise
 
+    @contextlib.contextmanager
+    def unit(self) -> Iterator["UndoLogTransaction"]:
+        """This transaction as a unit: on an exception every write is undone."""
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+
     def rollback(self, mark: int = 0) -> None:
         """Undo the writes after `mark`, newest first; an undo step that fails
         is logged and the others still run (the caller's error propagates)."""

@@ -114,3 +114,12 @@ def test_api_signature_is_the_seeds(fn):
     ours = [(p.name, p.kind, p.default)
             for p in inspect.signature(getattr(novadb, fn["name"])).parameters.values()]
     assert ours == _seed_params(fn["params"])
+
+
+def test_conformance_areas_are_the_seeds():
+    from novadb.conformance.areas import AREAS, COMPLETE
+    by_area = {}
+    for fn in SEED:
+        by_area.setdefault(fn["area"], []).append(fn["name"])
+    assert {area: list(names) for area, names in AREAS.items()} == by_area
+    assert set(COMPLETE) <= set(AREAS)

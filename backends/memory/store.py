@@ -204,13 +204,8 @@ class MemoryStore(Store):
 
     @contextlib.contextmanager
     def transaction(self, write: bool = False) -> Iterator[MemoryTransaction]:
-        with self.lock:
-            tx = MemoryTransaction(self)
-            try:
-                yield tx
-            except BaseException:
-                tx.rollback()
-                raise
+        with self.lock, MemoryTransaction(self).unit() as tx:
+            yield tx
 
     def sync_schema(self, version: int | None = None) -> None:
         target = migration.LATEST_VERSION if version is None else version

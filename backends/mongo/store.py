@@ -378,12 +378,8 @@ class MongoStore(Store):
 
     @contextlib.contextmanager
     def transaction(self, write: bool = False) -> Iterator[MongoTransaction]:
-        tx = MongoTransaction(self)
-        try:
+        with MongoTransaction(self).unit() as tx:
             yield tx
-        except BaseException:
-            tx.rollback()
-            raise
 
     def sync_schema(self, version: int | None = None) -> None:
         target = migration.LATEST_VERSION if version is None else version
