@@ -249,7 +249,6 @@ class MongoTransaction(UndoLogTransaction):
         result = self.store.run(model, lambda: coll.delete_many(condition))
         return result.deleted_count
 
-    # -- units ----------------------------------------------------------------------
 
 
 def _restore_fields(store: "MongoStore", model: type[Model], docs: list[dict[str, Any]],
