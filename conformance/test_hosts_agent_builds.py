@@ -1,6 +1,8 @@
 """Conformance of the agent build functions of the hosts area (spec/hosts.md)."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from novadb import exception
@@ -100,6 +102,33 @@ def test_agent_build_destroy_sees_deleted_rows_whatever_the_context(db, admin_ct
     assert _live(db) == []
 
 
+@covers("agent_build_destroy")
+def test_agent_build_destroy_stamps_deleted_at_even_on_a_deleted_build(db, admin_ctx):
+    # Deleted builds are never listed; reviving one through agent_build_update
+    # (which reaches deleted rows) shows the deleted_at the destroy wrote.
+    old = datetime.datetime(2001, 2, 3, 4, 5, 6)
+    build = h.make_agent_build(db, admin_ctx)
+    db.agent_build_update(admin_ctx, build.id, {"deleted": True, "deleted_at": old})
+    assert db.agent_build_destroy(admin_ctx, build.id) is None
+    db.agent_build_update(admin_ctx, build.id, {"deleted": False})
+    [after] = _live(db)
+    h.check_timestamp("deleted_at", after.deleted_at)
+    assert after.deleted_at != old  # forced yes: deleted again, deleted_at re-set
+    assert (after.created_at, after.hypervisor, after.version) == \
+        (build.created_at, build.hypervisor, build.version)
+
+
+@covers("agent_build_destroy")
+def test_agent_build_destroy_sets_deleted_at(db, admin_ctx):
+    build = h.make_agent_build(db, admin_ctx)
+    db.agent_build_destroy(admin_ctx, build.id)
+    db.agent_build_update(admin_ctx, build.id, {"deleted": False})
+    [after] = _live(db)
+    assert after.deleted is False
+    h.check_timestamp("deleted_at", after.deleted_at)
+    assert after.deleted_at >= build.created_at
+
+
 # -- agent_build_get_all ---------------------------------------------------------------------
 
 @covers("agent_build_get_all")
@@ -139,6 +168,15 @@ def test_agent_build_get_by_triple_returns_none_for_a_miss(db, admin_ctx):
 
 
 @covers("agent_build_get_by_triple")
+def test_agent_build_get_by_triple_with_none_matches_a_null_column(db, admin_ctx):
+    h.make_agent_build(db, admin_ctx)
+    no_os = h.make_agent_build(db, admin_ctx, os=None)
+    assert db.agent_build_get_by_triple(admin_ctx, "kvm", None, "x86_64") == no_os
+    assert db.agent_build_get_by_triple(admin_ctx, "kvm", "None", "x86_64") is None
+    assert db.agent_build_get_by_triple(admin_ctx, None, None, "x86_64") is None
+
+
+@covers("agent_build_get_by_triple")
 def test_agent_build_get_by_triple_skips_deleted_builds_whatever_the_context(db, admin_ctx):
     gone = h.make_agent_build(db, admin_ctx, version="1")
     live = h.make_agent_build(db, admin_ctx, version="2")
@@ -163,6 +201,15 @@ def test_agent_build_update_sets_columns_and_updated_at(db, admin_ctx):
     h.assert_updated(after, build)
     assert {**build, **values, "updated_at": after.updated_at} == after
     assert _live(db)[1] == other
+
+
+@covers("agent_build_update")
+def test_agent_build_update_stores_an_explicit_updated_at(db, admin_ctx):
+    build = h.make_agent_build(db, admin_ctx)
+    old = datetime.datetime(2012, 1, 2, 3, 4, 5)
+    db.agent_build_update(admin_ctx, build.id, {"url": "u", "updated_at": old})
+    [after] = _live(db)
+    assert (after.url, after.updated_at, after.created_at) == ("u", old, build.created_at)
 
 
 @covers("agent_build_update")

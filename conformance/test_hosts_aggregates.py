@@ -78,6 +78,25 @@ def test_aggregate_create_reuses_a_deleted_name_with_empty_metadata(db, admin_ct
 
 
 @covers("aggregate_create")
+def test_aggregate_create_lets_several_aggregates_have_no_name(db, admin_ctx):
+    # A unique key with a NULL component never conflicts (models.md §4).
+    first = db.aggregate_create(admin_ctx, {"name": None, "availability_zone": "nova"})
+    second = db.aggregate_create(admin_ctx, {"name": None, "availability_zone": "nova"})
+    assert (first.name, second.name) == (None, None)
+    assert [a.id for a in db.aggregate_get_all(admin_ctx)] == [first.id, second.id]
+
+
+@covers("aggregate_create")
+def test_aggregate_create_conflict_names_the_name_as_given(db, admin_ctx):
+    assert h.make_aggregate(db, admin_ctx, name=42).name == "42"
+    with h.writes_nothing(lambda: _state(db)):
+        with h.raises(exception.AggregateNameExists, aggregate_name=42):
+            h.make_aggregate(db, admin_ctx, name=42)
+        with h.raises(exception.AggregateNameExists, aggregate_name="42"):
+            h.make_aggregate(db, admin_ctx, name="42")
+
+
+@covers("aggregate_create")
 @pytest.mark.parametrize("values, metadata", [
     ({"availability_zone": "nova"}, None),
     ({"name": "a"}, None),
@@ -123,6 +142,18 @@ def test_aggregate_delete_soft_deletes_the_aggregate_and_its_metadata(db, admin_
     assert db.aggregate_host_get_all(h.admin("only"), aggregate.id) == []
     assert db.aggregate_get_by_host(admin_ctx, "host1") == []
     assert db.aggregate_metadata_get_by_host(admin_ctx, "host1") == {}
+
+
+@covers("aggregate_delete")
+def test_aggregate_delete_with_read_deleted_yes_deletes_a_live_aggregate(db, admin_ctx):
+    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "1"})
+    kept = h.make_aggregate(db, admin_ctx, metadata={"a": "2"})
+    before = db.aggregate_get(admin_ctx, aggregate.id)
+    assert db.aggregate_delete(h.admin("yes"), aggregate.id) is None
+    h.assert_soft_deleted(db.aggregate_get(h.admin("yes"), aggregate.id), before)
+    assert db.aggregate_metadata_get(h.admin("only"), aggregate.id) == {"a": "1"}
+    assert [a.id for a in db.aggregate_get_all(admin_ctx)] == [kept.id]
+    assert db.aggregate_metadata_get(admin_ctx, kept.id) == {"a": "2"}
 
 
 @covers("aggregate_delete")
@@ -193,6 +224,21 @@ def test_aggregate_get_honours_read_deleted(db, admin_ctx):
         got = _check(db.aggregate_get(h.admin(mode), gone.id))
         assert (got.deleted, got.hosts, got.metadetails) == (True, [], {})
     assert db.aggregate_get(h.admin("yes"), live.id) == live
+
+
+@covers("aggregate_get", "aggregate_get_all")
+def test_aggregate_relations_stay_live_only_whatever_read_deleted_says(db, admin_ctx):
+    # read_deleted applies to the aggregate rows, never to hosts / metadetails.
+    aggregate = h.make_aggregate(db, admin_ctx, metadata={"kept": "1", "dropped": "2"})
+    for host in ("removed", "member"):
+        db.aggregate_host_add(admin_ctx, aggregate.id, host)
+    db.aggregate_host_delete(admin_ctx, aggregate.id, "removed")
+    db.aggregate_metadata_delete(admin_ctx, aggregate.id, "dropped")
+    got = _check(db.aggregate_get(h.admin("yes"), aggregate.id))
+    assert (got.hosts, got.metadetails) == (["member"], {"kept": "1"})
+    [listed] = db.aggregate_get_all(h.admin("yes"))
+    assert (listed.hosts, listed.metadetails) == (["member"], {"kept": "1"})
+    assert db.aggregate_get(admin_ctx, aggregate.id) == got
 
 
 # -- aggregate_get_all -----------------------------------------------------------------------
@@ -328,6 +374,19 @@ def test_aggregate_host_add_revives_a_removed_member(db, admin_ctx):
     db.aggregate_host_delete(admin_ctx, aggregate.id, "host1")
     assert db.aggregate_host_add(h.admin("yes"), aggregate.id, "host1").id == first.id
     assert db.aggregate_host_get_all(h.admin("yes"), aggregate.id) == ["host1"]
+
+
+@covers("aggregate_host_add")
+def test_aggregate_host_add_conflict_names_the_arguments_as_given(db, admin_ctx):
+    aggregate = h.make_aggregate(db, admin_ctx)
+    member = db.aggregate_host_add(admin_ctx, aggregate.id, 7)
+    assert member.host == "7"
+    with h.writes_nothing(lambda: _state(db)):
+        with h.raises(exception.AggregateHostExists, host=7, aggregate_id=aggregate.id):
+            db.aggregate_host_add(admin_ctx, aggregate.id, 7)
+        with h.raises(exception.AggregateHostExists, host="7",
+                      aggregate_id=str(aggregate.id)):
+            db.aggregate_host_add(admin_ctx, str(aggregate.id), "7")
 
 
 @covers("aggregate_host_add")
@@ -646,6 +705,16 @@ def test_aggregate_metadata_get_by_host_with_a_key_takes_all_keys_of_owners(db, 
 
 
 @covers("aggregate_metadata_get_by_host")
+def test_aggregate_metadata_get_by_host_with_a_falsy_key_takes_every_aggregate(db, admin_ctx):
+    a1 = h.make_aggregate(db, admin_ctx, metadata={"good": "1"})
+    a2 = h.make_aggregate(db, admin_ctx, metadata={"bad": "2"})
+    for aggregate in (a1, a2):
+        db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
+    for falsy in (None, ""):
+        assert _by_host(db, admin_ctx, "host1", falsy) == {"good": {"1"}, "bad": {"2"}}
+
+
+@covers("aggregate_metadata_get_by_host")
 def test_aggregate_metadata_get_by_host_ignores_deleted_rows(db, admin_ctx):
     gone = h.make_aggregate(db, admin_ctx, metadata={"k": "gone"})
     removed = h.make_aggregate(db, admin_ctx, metadata={"k": "removed"})
@@ -706,6 +775,23 @@ def test_aggregate_update_refuses_the_name_of_another_live_aggregate(db, admin_c
     db.aggregate_delete(admin_ctx, gone.id)
     assert db.aggregate_update(admin_ctx, aggregate.id,
                                {"name": "was-deleted"}).name == "was-deleted"
+
+
+@covers("aggregate_update")
+def test_aggregate_update_conflicts_name_the_name(db, admin_ctx):
+    h.make_aggregate(db, admin_ctx, name="42")
+    aggregate = h.make_aggregate(db, admin_ctx, name="mine")
+    with h.writes_nothing(lambda: _state(db)):
+        with h.raises(exception.AggregateNameExists, aggregate_name=42):
+            db.aggregate_update(admin_ctx, aggregate.id, {"name": 42})
+    # Reviving a deleted aggregate whose name is taken again conflicts on that name.
+    gone = h.make_aggregate(db, admin_ctx, name="again")
+    db.aggregate_delete(admin_ctx, gone.id)
+    h.make_aggregate(db, admin_ctx, name="again")
+    with h.writes_nothing(lambda: _state(db)):
+        with h.raises(exception.AggregateNameExists, aggregate_name="again"):
+            db.aggregate_update(h.admin("yes"), gone.id,
+                                {"deleted": False, "deleted_at": None})
 
 
 @covers("aggregate_update")

@@ -50,6 +50,22 @@ def test_concurrent_aggregate_create_reusing_a_deleted_name_has_one_winner(db, a
     assert [a.id for a in db.aggregate_get_all(admin_ctx)] == [winner.id]
 
 
+@covers("aggregate_update")
+def test_concurrent_aggregate_update_onto_one_name_has_one_winner(db, admin_ctx):
+    aggregates = [h.make_aggregate(db, admin_ctx, name=f"old{i}") for i in range(THREADS)]
+    results = race(lambda ctx, i: db.aggregate_update(ctx, aggregates[i].id,
+                                                      {"name": "racy",
+                                                       "metadata": {"k": str(i)}}))
+    winner = one_winner(results, exception.AggregateNameExists, aggregate_name="racy")
+    names = {a.id: a.name for a in db.aggregate_get_all(admin_ctx)}
+    assert [i for i, name in names.items() if name == "racy"] == [winner.id]
+    # The losers wrote nothing: their names and (empty) metadata are unchanged.
+    for aggregate in aggregates:
+        if aggregate.id != winner.id:
+            assert names[aggregate.id] == aggregate.name
+            assert db.aggregate_metadata_get(admin_ctx, aggregate.id) == {}
+
+
 @covers("aggregate_host_add")
 def test_concurrent_aggregate_host_add_of_one_host_has_one_winner(db, admin_ctx):
     aggregate = h.make_aggregate(db, admin_ctx)

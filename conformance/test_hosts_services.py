@@ -1,6 +1,8 @@
 """Conformance of the service functions of the hosts area (spec/hosts.md)."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from oslo_config import cfg
 
@@ -218,6 +220,17 @@ def test_service_get_honours_read_deleted(db, admin_ctx):
     assert db.service_get(h.admin("yes"), live.id).id == live.id
 
 
+@covers("service_get")
+def test_service_get_lists_only_live_nodes_whatever_read_deleted_says(db, admin_ctx):
+    service = h.make_service(db, admin_ctx)
+    db.compute_node_create(admin_ctx, h.compute_node_values(service_id=service.id,
+                                                            deleted=True))
+    live = h.make_compute_node(db, admin_ctx, service)
+    for mode in ("no", "yes"):
+        got = db.service_get(h.admin(mode), service.id)
+        assert [n["id"] for n in got.compute_node] == [live.id]
+
+
 # -- service_get_all ---------------------------------------------------------------------
 
 @covers("service_get_all")
@@ -322,6 +335,25 @@ def test_service_get_all_compute_by_host_raises_when_none(db, admin_ctx):
         db.service_get_all_compute_by_host(h.admin("yes"), "gone")
 
 
+@covers("service_get_all", "service_get_all_by_topic", "service_get_by_host_and_topic",
+        "service_get_all_compute_sorted", "service_get_all_by_host",
+        "service_get_all_compute_by_host")
+def test_a_service_with_a_null_disabled_flag_is_neither_enabled_nor_disabled(db, admin_ctx):
+    # disabled is nullable; NULL never equals True or False (core.md §1.6).
+    unknown = h.make_service(db, admin_ctx, host="host1", disabled=None)
+    assert unknown.disabled is None
+    assert [s.id for s in db.service_get_all(admin_ctx)] == [unknown.id]
+    assert db.service_get_all(admin_ctx, False) == []
+    assert db.service_get_all(admin_ctx, True) == []
+    assert db.service_get_all_by_topic(admin_ctx, "compute") == []
+    assert db.service_get_by_host_and_topic(admin_ctx, "host1", "compute") is None
+    assert db.service_get_all_compute_sorted(admin_ctx) == []
+    # The host lookups take enabled and disabled alike: NULL too.
+    assert [s.id for s in db.service_get_all_by_host(admin_ctx, "host1")] == [unknown.id]
+    assert [s.id for s in db.service_get_all_compute_by_host(admin_ctx, "host1")] == \
+        [unknown.id]
+
+
 # -- service_get_all_compute_sorted / service_get_all_volume_sorted ------------------------
 
 def _sorted_pairs(pairs):
@@ -390,6 +422,30 @@ def test_service_get_all_volume_sorted_orders_by_volume_gigabytes(db, admin_ctx)
     db.volume_destroy(admin_ctx, gone["id"])
     got = db.service_get_all_volume_sorted(admin_ctx)
     assert _sorted_pairs(got) == [(empty.id, 0), (small.id, 1), (big.id, 15)]
+
+
+@covers("service_get_all_compute_sorted", "service_get_all_volume_sorted")
+def test_sorted_services_never_match_usage_on_a_null_or_other_host(db, admin_ctx):
+    # host = host is an equality: NULL never equals NULL, and case counts.
+    nameless = h.make_service(db, admin_ctx, host=None)
+    named = h.make_service(db, admin_ctx, host="busy")
+    h.make_instance(db, admin_ctx, host=None, vcpus=3, project_id="p1")
+    h.make_instance(db, admin_ctx, host="BUSY", vcpus=5, project_id="p1")
+    h.make_instance(db, admin_ctx, host="busy ", vcpus=7, project_id="p1")
+    assert _sorted_pairs(db.service_get_all_compute_sorted(admin_ctx)) == \
+        [(nameless.id, 0), (named.id, 0)]
+    volumes = h.make_service(db, admin_ctx, host=None, topic="volume")
+    h.make_volume(db, admin_ctx, host=None, size=4, project_id="p1")
+    assert _sorted_pairs(db.service_get_all_volume_sorted(admin_ctx)) == [(volumes.id, 0)]
+
+
+@covers("service_get_all_volume_sorted")
+def test_service_get_all_volume_sorted_ignores_null_sizes(db, admin_ctx):
+    service = h.make_service(db, admin_ctx, host="vol", topic="volume")
+    h.make_volume(db, admin_ctx, host="vol", size=None, project_id="p1")
+    assert _sorted_pairs(db.service_get_all_volume_sorted(admin_ctx)) == [(service.id, 0)]
+    h.make_volume(db, admin_ctx, host="vol", size=2, project_id="p1")
+    assert _sorted_pairs(db.service_get_all_volume_sorted(admin_ctx)) == [(service.id, 2)]
 
 
 # -- service_get_by_args -------------------------------------------------------------------
@@ -469,6 +525,17 @@ def test_service_update_sets_columns_and_updated_at(db, admin_ctx):
     again = _read(db, service, "no")
     assert again.report_count == 6
     assert again.updated_at >= after.updated_at
+
+
+@covers("service_update")
+def test_service_update_stores_an_explicit_updated_at(db, admin_ctx):
+    # A caller (a test faking a stale heartbeat) may write an old updated_at.
+    service = h.make_service(db, admin_ctx)
+    old = datetime.datetime(2012, 1, 2, 3, 4, 5, 678999)
+    db.service_update(admin_ctx, service.id, {"report_count": 1, "updated_at": old})
+    after = _read(db, service, "no")
+    assert after.updated_at == datetime.datetime(2012, 1, 2, 3, 4, 5, 678000)
+    assert (after.report_count, after.created_at) == (1, service.created_at)
 
 
 @covers("service_update")

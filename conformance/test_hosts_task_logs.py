@@ -77,6 +77,17 @@ def test_task_log_begin_task_refuses_a_second_run_of_the_same_period(db, admin_c
 
 
 @covers("task_log_begin_task")
+def test_task_log_begin_task_conflict_names_the_arguments_as_given(db, admin_ctx):
+    task = db.task_log_begin_task(admin_ctx, 5, BEGIN, END, 7)
+    assert (task.task_name, task.host) == ("5", "7")
+    with h.writes_nothing(lambda: db.task_log_get_all(h.admin("yes"), "5", BEGIN, END)):
+        with h.raises(exception.TaskAlreadyRunning, task_name=5, host=7):
+            db.task_log_begin_task(admin_ctx, 5, BEGIN, END, 7)
+        with h.raises(exception.TaskAlreadyRunning, task_name="5", host="7"):
+            db.task_log_begin_task(admin_ctx, "5", BEGIN_TEXT, END_TEXT, "7")
+
+
+@covers("task_log_begin_task")
 @pytest.mark.parametrize("args, kwargs", [
     ((NAME, None, END, "host1"), {}),
     ((NAME, BEGIN, None, "host1"), {}),

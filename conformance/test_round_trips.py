@@ -78,7 +78,7 @@ def _grow(db, admin_ctx, start, stop):
                                   stats={"a": i, "b": i})
         aggregate = db.aggregate_create(admin_ctx, {"name": f"agg{i}",
                                                     "availability_zone": "az"},
-                                        metadata={"k": str(i)})
+                                        metadata={"k": str(i), f"k{i}": "x"})
         db.aggregate_host_add(admin_ctx, aggregate.id, f"host{i}")
         db.aggregate_host_add(admin_ctx, aggregate.id, "shared")
 
@@ -91,6 +91,11 @@ LIST_CALLS = {
         lambda db, ctx: db.compute_node_search_by_hypervisor(ctx, "EXAMPLE"),
     "aggregate_get_all": lambda db, ctx: db.aggregate_get_all(ctx),
     "aggregate_get_by_host": lambda db, ctx: db.aggregate_get_by_host(ctx, "shared"),
+    "aggregate_get_by_host (key)": lambda db, ctx: db.aggregate_get_by_host(ctx, "shared", "k"),
+    "aggregate_metadata_get_by_host":
+        lambda db, ctx: db.aggregate_metadata_get_by_host(ctx, "shared"),
+    "aggregate_metadata_get_by_host (key)":
+        lambda db, ctx: db.aggregate_metadata_get_by_host(ctx, "shared", key="k"),
     "instance_get_all": lambda db, ctx: db.instance_get_all(ctx),
     "instance_get_all_by_filters": lambda db, ctx: db.instance_get_all_by_filters(
         ctx, {"host": "sha"}),

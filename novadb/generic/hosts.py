@@ -77,7 +77,11 @@ class HostsAPI(BaseDriver):
         if "name" not in checked:
             raise exception.InvalidInput(reason="an aggregate needs a name")
         items = check_items(AggregateMetadata, metadata or {}, "metadata")
-        row = self.create(Aggregate, checked)
+        try:
+            row = self.create(Aggregate, checked)
+        except exception.AggregateNameExists:
+            # The key's error names the stored value; hosts.md names the argument.
+            raise exception.AggregateNameExists(aggregate_name=values["name"]) from None
         if items:
             self._aggregate_metadata_set(row["id"], items, replace=False)
         return self.record(Aggregate, row)
@@ -121,9 +125,9 @@ class HostsAPI(BaseDriver):
     @writes
     def aggregate_host_add(self, context, aggregate_id, host):
         aggregate = self._aggregate_row(context, aggregate_id)
-        host = check_value(AggregateHost, "host", host)
+        stored = check_value(AggregateHost, "host", host)
         pair = query.and_(AggregateHost.aggregate_id == aggregate["id"],
-                          self.match(AggregateHost, "host", host))
+                          self.match(AggregateHost, "host", stored))
         exists = exception.AggregateHostExists(host=host, aggregate_id=aggregate_id)
         if self.first(AggregateHost, query.and_(pair, self.live(AggregateHost))):
             raise exists
@@ -136,7 +140,8 @@ class HostsAPI(BaseDriver):
                     raise exists  # revived concurrently
                 row = self.first(AggregateHost, self.pk_is(AggregateHost, dead))
             else:
-                row = self.create(AggregateHost, {"aggregate_id": aggregate["id"], "host": host})
+                row = self.create(AggregateHost, {"aggregate_id": aggregate["id"],
+                                                  "host": stored})
         except exception.Duplicate:
             raise exists from None
         return self.record(AggregateHost, row)
@@ -221,8 +226,12 @@ class HostsAPI(BaseDriver):
             AggregateMetadata, metadata, "metadata")
         row = self._aggregate_row(context, aggregate_id)
         if checked:
-            self.update(Aggregate, self.pk_is(Aggregate, row),
-                        changes(Aggregate, checked), row=row)
+            try:
+                self.update(Aggregate, self.pk_is(Aggregate, row),
+                            changes(Aggregate, checked), row=row)
+            except exception.AggregateNameExists:
+                name = values["name"] if "name" in values else row["name"]
+                raise exception.AggregateNameExists(aggregate_name=name) from None
         if items is not None:
             self._aggregate_metadata_set(row["id"], items, replace=True)
         return self.record(Aggregate, self.first(Aggregate, self.pk_is(Aggregate, row)))
@@ -441,7 +450,12 @@ class HostsAPI(BaseDriver):
             "period_beginning": _period(period_beginning),
             "period_ending": _period(period_ending), "errors": 0,
             "task_items": task_items or 0, "message": message or ""})
-        return self.record(TaskLog, self.create(TaskLog, checked))
+        try:
+            row = self.create(TaskLog, checked)
+        except exception.TaskAlreadyRunning:
+            # The key's error names the stored values; hosts.md names the arguments.
+            raise exception.TaskAlreadyRunning(task_name=task_name, host=host) from None
+        return self.record(TaskLog, row)
 
     @writes
     def task_log_end_task(self, context, task_name, period_beginning, period_ending, host,
