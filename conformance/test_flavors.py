@@ -363,3 +363,249 @@ def test_instance_type_access_remove_needs_a_live_row(db, admin_ctx):
     with h.raises(exception.FlavorAccessNotFound, flavor_id=flavor.flavorid,
                   project_id="p1"):
         db.instance_type_access_remove(admin_ctx, flavor.flavorid, "p1")
+
+
+# -- context guards (context.md §0; the Context line of each section) -------------------------
+
+#: function -> "admin" (admin-only) or "any" (any context).
+GUARDS = {
+    "instance_type_access_add": "admin", "instance_type_access_get_by_flavor_id": "admin",
+    "instance_type_access_remove": "admin", "instance_type_create": "admin",
+    "instance_type_destroy": "admin", "instance_type_extra_specs_delete": "any",
+    "instance_type_extra_specs_get": "any", "instance_type_extra_specs_update_or_create": "any",
+    "instance_type_get": "any", "instance_type_get_all": "any",
+    "instance_type_get_by_flavor_id": "any", "instance_type_get_by_name": "any",
+}
+
+
+def _guard_args(flavor):
+    return {
+        "instance_type_access_add": (flavor.flavorid, "p2"),
+        "instance_type_access_get_by_flavor_id": (flavor.flavorid,),
+        "instance_type_access_remove": (flavor.flavorid, "p1"),
+        "instance_type_create": (h.flavor_values(),),
+        "instance_type_destroy": (flavor.name,),
+        "instance_type_extra_specs_delete": (flavor.flavorid, "k"),
+        "instance_type_extra_specs_get": (flavor.flavorid,),
+        "instance_type_extra_specs_update_or_create": (flavor.flavorid, {"k": "w"}),
+        "instance_type_get": (flavor.id,),
+        "instance_type_get_all": (),
+        "instance_type_get_by_flavor_id": (flavor.flavorid,),
+        "instance_type_get_by_name": (flavor.name,),
+    }
+
+
+@covers(*GUARDS)
+@pytest.mark.parametrize("function", sorted(GUARDS))
+def test_flavors_functions_check_their_context_first(db, admin_ctx, user_ctx, function):
+    from novadb import context as nova_context
+    from novadb.conformance.areas import AREAS
+    assert set(GUARDS) == set(AREAS["flavors"])
+    flavor = h.make_flavor(db, admin_ctx, is_public=False, extra_specs={"k": "v"})
+    db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
+    guard, args = GUARDS[function], _guard_args(flavor)[function]
+    call = getattr(db, function)
+    refused = (h.user(), h.incomplete(), nova_context.RequestContext(None, "fake-project"))
+    with h.writes_nothing(lambda: h.flavors_state(db)):
+        with h.raises(exception.NotAuthorized):
+            call(None, *args)
+        for ctx in refused if guard == "admin" else refused[1:]:
+            with h.raises(exception.AdminRequired if guard == "admin"
+                          else exception.NotAuthorized):
+                call(ctx, *args)
+    call(admin_ctx if guard == "admin" else user_ctx, *args)
+
+
+# -- more of the sections ---------------------------------------------------------------------
+
+@covers("instance_type_access_add", "instance_type_access_get_by_flavor_id",
+        "instance_type_access_remove", "instance_type_extra_specs_get",
+        "instance_type_extra_specs_update_or_create")
+def test_flavor_id_parameters_are_the_flavorid_not_the_id(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, flavorid="public-id", extra_specs={"k": "v"})
+    assert flavor.id >= 6  # after the five seeded flavors, whose flavorid is str(id)
+    with h.raises(exception.FlavorNotFound, flavor_id=flavor.id):
+        db.instance_type_access_add(admin_ctx, flavor.id, "p1")
+    with h.raises(exception.FlavorNotFound, flavor_id=flavor.id):
+        db.instance_type_access_get_by_flavor_id(admin_ctx, flavor.id)
+    with h.raises(exception.FlavorNotFound, flavor_id=flavor.id):
+        db.instance_type_access_remove(admin_ctx, flavor.id, "p1")
+    with h.raises(exception.FlavorNotFound, flavor_id=flavor.id):
+        db.instance_type_extra_specs_update_or_create(admin_ctx, flavor.id, {"a": "b"})
+    assert db.instance_type_extra_specs_get(admin_ctx, flavor.id) == {}
+    db.instance_type_extra_specs_delete(admin_ctx, flavor.id, "k")
+    assert db.instance_type_extra_specs_get(admin_ctx, "public-id") == {"k": "v"}
+    with h.raises(exception.FlavorNotFound, flavor_id=flavor.id):
+        db.instance_type_get_by_flavor_id(admin_ctx, flavor.id)
+
+
+@covers("instance_type_get_by_flavor_id")
+def test_flavor_not_found_names_the_value_given(db, user_ctx):
+    with h.raises(exception.FlavorNotFound, flavor_id=99) as info:
+        db.instance_type_get_by_flavor_id(user_ctx, 99)
+    assert "99" in str(info.value)
+    assert db.instance_type_get_by_flavor_id(user_ctx, 3).name == "m1.medium"
+
+
+@covers("instance_type_create", "instance_type_extra_specs_get")
+def test_extra_spec_keys_and_values_are_text(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, extra_specs={5: 1, "f": 2.5, "n": None})
+    assert flavor.extra_specs == {"5": "1", "f": "2.5", "n": None}
+    assert db.instance_type_extra_specs_get(admin_ctx, flavor.flavorid) == flavor.extra_specs
+    assert db.instance_type_extra_specs_update_or_create(
+        admin_ctx, flavor.flavorid, {5: 7}) == {"5": "7", "f": "2.5", "n": None}
+
+
+@covers("instance_type_destroy")
+def test_instance_type_destroy_honours_read_deleted(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx)
+    db.instance_type_destroy(admin_ctx, flavor.name)
+    first = db.instance_type_get(h.admin("yes"), flavor.id)
+    with h.raises(exception.InstanceTypeNotFoundByName, instance_type_name=flavor.name):
+        db.instance_type_destroy(admin_ctx, flavor.name)
+    db.instance_type_destroy(h.admin("only"), flavor.name)  # found, deleted again
+    again = db.instance_type_get(h.admin("yes"), flavor.id)
+    assert again.deleted is True and again.deleted_at >= first.deleted_at
+    assert again.updated_at == first.updated_at
+    # with read_deleted='only' a live flavor is not found
+    with h.writes_nothing(lambda: h.flavors_state(db)):
+        with h.raises(exception.InstanceTypeNotFoundByName, instance_type_name="m1.tiny"):
+            db.instance_type_destroy(h.admin("only"), "m1.tiny")
+
+
+@covers("instance_type_destroy", "instance_type_extra_specs_get",
+        "instance_type_extra_specs_delete", "instance_type_extra_specs_update_or_create")
+def test_extra_specs_of_a_deleted_flavor(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, flavorid="reused", extra_specs={"old": "1"})
+    db.instance_type_destroy(admin_ctx, flavor.name)
+    # a live spec written onto the deleted flavor (its lookup honours read_deleted)
+    db.instance_type_extra_specs_update_or_create(h.admin("yes"), "reused", {"k": "v"})
+    assert db.instance_type_get(h.admin("yes"), flavor.id).extra_specs == {"k": "v"}
+    # get and delete look at live flavors only
+    assert db.instance_type_extra_specs_get(h.admin("yes"), "reused") == {}
+    db.instance_type_extra_specs_delete(h.admin("yes"), "reused", "k")
+    assert db.instance_type_get(h.admin("yes"), flavor.id).extra_specs == {"k": "v"}
+    # the live replacement with the same flavorid has its own specs
+    new = h.make_flavor(db, admin_ctx, flavorid="reused", extra_specs={"n": "2"})
+    assert db.instance_type_extra_specs_get(admin_ctx, "reused") == {"n": "2"}
+    db.instance_type_extra_specs_delete(admin_ctx, "reused", "n")
+    assert db.instance_type_get(admin_ctx, new.id).extra_specs == {}
+
+
+@covers("instance_type_extra_specs_get", "instance_type_extra_specs_delete",
+        "instance_type_extra_specs_update_or_create")
+def test_extra_specs_read_deleted(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, extra_specs={"a": "1", "b": "2"})
+    only = h.admin("only")
+    assert db.instance_type_extra_specs_get(only, flavor.flavorid) == {"a": "1", "b": "2"}
+    db.instance_type_extra_specs_delete(only, flavor.flavorid, "a")  # forced no
+    assert db.instance_type_extra_specs_get(admin_ctx, flavor.flavorid) == {"b": "2"}
+    # the flavor lookup of update_or_create honours read_deleted: a live flavor is
+    # not found with 'only'
+    with h.writes_nothing(lambda: h.flavors_state(db)):
+        with h.raises(exception.FlavorNotFound, flavor_id=flavor.flavorid):
+            db.instance_type_extra_specs_update_or_create(only, flavor.flavorid, {"c": "3"})
+
+
+@covers("instance_type_extra_specs_update_or_create")
+def test_extra_specs_update_failures_write_nothing(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, extra_specs={"k": "v"})
+    with h.writes_nothing(lambda: h.flavors_state(db)):
+        with h.raises(exception.FlavorNotFound, flavor_id="nope"):
+            db.instance_type_extra_specs_update_or_create(admin_ctx, "nope", {"k": "w"})
+        for bad in ({"k": "w", "x": ["v"]}, {"k": "w", "y" * 256: "v"}):
+            with h.raises_invalid():
+                db.instance_type_extra_specs_update_or_create(admin_ctx, flavor.flavorid,
+                                                              bad)
+
+
+@covers("instance_type_get_all")
+def test_instance_type_get_all_public_filter_uses_the_context_project(db, admin_ctx):
+    from novadb import context as nova_context
+    granted = h.make_flavor(db, admin_ctx, name="zz-granted", is_public=False)
+    db.instance_type_access_add(admin_ctx, granted.flavorid, "fake-project")
+    project_admin = nova_context.RequestContext("u", "fake-project", is_admin=True)
+    names = _names(db.instance_type_get_all(project_admin, filters={"is_public": True}))
+    assert names == DEFAULT_NAMES + ["zz-granted"]
+    # a granted flavor that is deleted shows only with inactive=True
+    db.instance_type_destroy(admin_ctx, "zz-granted")
+    assert _names(db.instance_type_get_all(project_admin, filters={"is_public": True})) == \
+        DEFAULT_NAMES
+    assert _names(db.instance_type_get_all(project_admin, inactive=True,
+                                           filters={"is_public": True})) == \
+        DEFAULT_NAMES + ["zz-granted"]
+
+
+@covers("instance_type_get_all")
+def test_instance_type_get_all_inactive_applies_the_filters_too(db, admin_ctx):
+    db.instance_type_destroy(admin_ctx, "m1.xlarge")
+    db.instance_type_destroy(admin_ctx, "m1.tiny")
+    flavors = db.instance_type_get_all(admin_ctx, inactive=True,
+                                       filters={"min_memory_mb": 4096})
+    assert _names(flavors) == ["m1.large", "m1.medium", "m1.xlarge"]
+    assert [f.deleted for f in flavors] == [False, False, True]
+    for flavor in flavors:
+        h.assert_flavor(flavor)
+
+
+@covers("instance_type_access_get_by_flavor_id", "instance_type_access_remove")
+def test_removed_access_rows_are_never_listed(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, is_public=False)
+    kept = db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
+    db.instance_type_access_add(admin_ctx, flavor.flavorid, "p2")
+    db.instance_type_access_remove(admin_ctx, flavor.flavorid, "p2")
+    for mode in ("no", "yes"):
+        assert db.instance_type_access_get_by_flavor_id(h.admin(mode), flavor.flavorid) == [
+            kept]
+    # with 'only' the (live) flavor itself is not found
+    with h.raises(exception.FlavorNotFound, flavor_id=flavor.flavorid):
+        db.instance_type_access_get_by_flavor_id(h.admin("only"), flavor.flavorid)
+
+
+@covers("instance_type_access_add", "instance_type_access_remove")
+def test_instance_type_access_failures_write_nothing(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, is_public=False)
+    db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
+    with h.writes_nothing(lambda: h.flavors_state(db)):
+        with h.raises(exception.FlavorNotFound, flavor_id="nope"):
+            db.instance_type_access_add(admin_ctx, "nope", "p2")
+        with h.raises(exception.FlavorNotFound, flavor_id="nope"):
+            db.instance_type_access_remove(admin_ctx, "nope", "p1")
+        with h.raises(exception.FlavorAccessNotFound, flavor_id=flavor.flavorid,
+                      project_id="p2"):
+            db.instance_type_access_remove(admin_ctx, flavor.flavorid, "p2")
+        with h.raises_invalid():
+            db.instance_type_access_add(admin_ctx, flavor.flavorid, "p" * 256)
+
+
+@covers("instance_type_access_add")
+def test_instance_type_access_add_revives_whatever_the_context(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, is_public=False)
+    first = db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
+    db.instance_type_access_remove(admin_ctx, flavor.flavorid, "p1")
+    again = db.instance_type_access_add(h.admin("yes"), flavor.flavorid, "p1")
+    assert again.id == first.id and again.deleted is False and again.deleted_at is None
+    assert again.created_at == first.created_at
+
+
+@covers("instance_type_create")
+def test_instance_type_create_leaves_input_validation_to_the_compute_layer(db, admin_ctx):
+    flavor = h.make_flavor(db, admin_ctx, name="odd name! \u2665", flavorid="odd/id",
+                           memory_mb=0, vcpus=-1, root_gb=-2, swap=-3, rxtx_factor=0)
+    assert (flavor.name, flavor.flavorid, flavor.memory_mb, flavor.vcpus, flavor.root_gb,
+            flavor.swap, flavor.rxtx_factor) == ("odd name! \u2665", "odd/id", 0, -1, -2,
+                                                 -3, 0.0)
+    assert db.instance_type_get_by_name(admin_ctx, "odd name! \u2665") == flavor
+
+
+@covers("instance_type_get_all")
+def test_instance_type_get_all_breaks_name_ties_by_id(db, admin_ctx):
+    """novadb: flavors of one name (deleted ones, with inactive=True) in id order."""
+    made = []
+    for i in range(3):
+        made.append(h.make_flavor(db, admin_ctx, name="tie", flavorid=f"tie-{i}").id)
+        if i < 2:
+            db.instance_type_destroy(admin_ctx, "tie")
+    listed = [f.id for f in db.instance_type_get_all(admin_ctx, inactive=True)
+              if f.name == "tie"]
+    assert listed == made

@@ -46,3 +46,28 @@ def test_extra_specs_race_keeps_one_live_row_per_key(db):
     assert lost == []
     specs = db.instance_type_extra_specs_get(h.user(), flavor.flavorid)
     assert set(specs) == {"k"} | {f"own{i}" for i in range(CALLERS)}
+
+
+@covers("instance_type_create")
+def test_instance_type_create_race_on_one_flavorid_has_one_winner(db):
+    results = h.race(CALLERS, lambda i: db.instance_type_create(
+        h.admin(), h.flavor_values(name=f"contested-{i}", flavorid="contested-id")))
+    won, lost = h.split_race(results)
+    assert len(won) == 1 and len(lost) == CALLERS - 1
+    names = {f"contested-{i}" for i in range(CALLERS)} - {won[0].name}
+    assert sorted(exc.kwargs["name"] for exc in lost) == sorted(names)
+    assert all(type(exc) is exception.InstanceTypeExists for exc in lost)
+    assert db.instance_type_get_by_flavor_id(h.admin(), "contested-id") == won[0]
+
+
+@covers("instance_type_access_add")
+def test_instance_type_access_add_race_revives_once(db):
+    flavor = h.make_flavor(db, h.admin(), is_public=False)
+    first = db.instance_type_access_add(h.admin(), flavor.flavorid, "p1")
+    db.instance_type_access_remove(h.admin(), flavor.flavorid, "p1")
+    results = h.race(CALLERS, lambda i: db.instance_type_access_add(
+        h.admin(), flavor.flavorid, "p1"))
+    won = h.one_winner(results, exception.FlavorAccessExists, flavor_id=flavor.flavorid,
+                       project_id="p1")
+    assert won.id == first.id and won.deleted is False
+    assert db.instance_type_access_get_by_flavor_id(h.admin(), flavor.flavorid) == [won]

@@ -805,3 +805,429 @@ def test_instance_get_all_hung_in_rebooting(db, admin_ctx, user_ctx):
         db.instance_get_all_hung_in_rebooting(user_ctx, 60)
     with h.raises_invalid():
         db.instance_get_all_hung_in_rebooting(admin_ctx, "soon")
+
+
+# -- context guards (context.md §0; the Context line of each section) -------------------------
+
+#: function -> its guard: "admin" (admin-only), "any" (any context), "none" (no context check).
+GUARDS = {
+    "instance_create": "any", "instance_destroy": "any", "instance_fault_create": "none",
+    "instance_fault_get_by_instance_uuids": "none", "instance_get": "any",
+    "instance_get_active_by_window": "any", "instance_get_active_by_window_joined": "admin",
+    "instance_get_all": "admin", "instance_get_all_by_filters": "any",
+    "instance_get_all_by_host": "admin", "instance_get_all_by_host_and_not_type": "admin",
+    "instance_get_all_by_project": "any", "instance_get_all_by_reservation": "any",
+    "instance_get_all_hung_in_rebooting": "admin", "instance_get_by_uuid": "any",
+    "instance_info_cache_create": "any", "instance_info_cache_delete": "any",
+    "instance_info_cache_get": "any", "instance_info_cache_update": "any",
+    "instance_metadata_delete": "any", "instance_metadata_get": "any",
+    "instance_metadata_update": "any", "instance_system_metadata_delete": "any",
+    "instance_system_metadata_get": "any", "instance_system_metadata_update": "any",
+    "instance_test_and_set": "any", "instance_update": "any",
+    "instance_update_and_get_original": "any",
+}
+
+
+def _guard_args(instance, fresh_uuid):
+    """Arguments of a call that would read or write `instance` (its cache, metadata)."""
+    uuid = instance["uuid"]
+    return {
+        "instance_create": ({"project_id": PROJECT, "uuid": fresh_uuid,
+                             "security_groups": ["default"]},),
+        "instance_destroy": (uuid,),
+        "instance_fault_create": ({"instance_uuid": uuid, "code": 500},),
+        "instance_fault_get_by_instance_uuids": ([uuid],),
+        "instance_get": (instance["id"],),
+        "instance_get_active_by_window": (_T0,),
+        "instance_get_active_by_window_joined": (_T0,),
+        "instance_get_all": (),
+        "instance_get_all_by_filters": ({},),
+        "instance_get_all_by_host": ("h1",),
+        "instance_get_all_by_host_and_not_type": ("h1",),
+        "instance_get_all_by_project": (PROJECT,),
+        "instance_get_all_by_reservation": ("r-1",),
+        "instance_get_all_hung_in_rebooting": (60,),
+        "instance_get_by_uuid": (uuid,),
+        "instance_info_cache_create": ({"instance_uuid": fresh_uuid},),
+        "instance_info_cache_delete": (uuid,),
+        "instance_info_cache_get": (uuid,),
+        "instance_info_cache_update": (uuid, {"network_info": "[9]"}),
+        "instance_metadata_delete": (uuid, "m"),
+        "instance_metadata_get": (uuid,),
+        "instance_metadata_update": (uuid, {"m": "2"}, True),
+        "instance_system_metadata_delete": (uuid, "s"),
+        "instance_system_metadata_get": (uuid,),
+        "instance_system_metadata_update": (uuid, {"s": "2"}, True),
+        "instance_test_and_set": (uuid, "vm_state", [None], "x"),
+        "instance_update": (uuid, {"host": "h2"}),
+        "instance_update_and_get_original": (uuid, {"host": "h2"}),
+    }
+
+
+def _refused_everywhere(db, function, guard, args, state):
+    """A None context, and any non-admin context for an admin-only function, or an
+    incomplete one (no project, or no user) for an any-context one, are refused
+    before anything is read or written."""
+    from novadb import context as nova_context
+    call = getattr(db, function)
+    no_user = nova_context.RequestContext(None, PROJECT)
+    with h.writes_nothing(state):
+        with h.raises(exception.NotAuthorized):
+            call(None, *args)
+        if guard == "admin":
+            for ctx in (h.user(), h.incomplete(), no_user,
+                        nova_context.RequestContext("u", PROJECT, roles=["member"])):
+                with h.raises(exception.AdminRequired):
+                    call(ctx, *args)
+        elif guard == "any":
+            for ctx in (h.incomplete(), no_user):
+                with h.raises(exception.NotAuthorized):
+                    call(ctx, *args)
+
+
+@covers(*GUARDS)
+@pytest.mark.parametrize("function", sorted(GUARDS))
+def test_instances_functions_check_their_context_first(db, admin_ctx, user_ctx, function):
+    from novadb.conformance.areas import AREAS
+    assert set(GUARDS) == set(AREAS["instances"])
+    instance = _instance(db, host="h1", reservation_id="r-1", metadata={"m": "1"},
+                         system_metadata={"s": "1"}, info_cache={"network_info": "[1]"})
+    guard, args = GUARDS[function], _guard_args(instance, h.new_uuid())[function]
+    _refused_everywhere(db, function, guard, args, lambda: h.instances_state(db))
+    # ... and the contexts the guard admits get through
+    call = getattr(db, function)
+    if guard == "admin":
+        call(admin_ctx, *args)
+    elif guard == "any":
+        call(user_ctx, *args)
+    else:
+        call(h.incomplete(), *args)
+
+
+# -- instance_create: more of its section -----------------------------------------------------
+
+@covers("instance_create")
+def test_instance_create_generates_a_canonical_uuid4(db, admin_ctx):
+    import uuid as uuid_module
+    for instance in (_instance(db), _instance(db, uuid=""), _instance(db, uuid=None)):
+        parsed = uuid_module.UUID(instance.uuid)
+        assert parsed.version == 4 and str(parsed) == instance.uuid
+
+
+@covers("instance_create")
+def test_instance_create_names_the_first_missing_group(db, user_ctx):
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.raises(exception.SecurityGroupNotFoundForProject, project_id=PROJECT,
+                      security_group_id="first-missing"):
+            _instance(db, user_ctx, security_groups=["first-missing", "default",
+                                                     "second-missing"])
+    # a plain admin context looks for the group in project None
+    with h.raises(exception.SecurityGroupNotFoundForProject, project_id=None,
+                  security_group_id="web"):
+        _instance(db, h.admin(), security_groups=["web"])
+    # another project's default group is not the caller's: 'default' means its own
+    other_default = db.security_group_ensure_default(h.user(user_id="o", project_id=OTHER))[1]
+    mine = _instance(db, user_ctx, project_id=OTHER, security_groups=["default"])
+    assert [g.project_id for g in mine.security_groups] == [PROJECT]
+    assert mine.security_groups[0].id != other_default.id
+
+
+@covers("instance_create")
+def test_a_failed_instance_create_leaves_no_group_no_mapping_no_rows(db, user_ctx, other_ctx):
+    """novadb: everything of instance_create is one unit (instances.md Atomic)."""
+    taken = _instance(db, other_ctx, project_id=OTHER)  # other-project's default group
+    uuid = h.new_uuid()
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.raises(exception.SecurityGroupNotFoundForProject, project_id=PROJECT,
+                      security_group_id="nope"):
+            _instance(db, user_ctx, uuid=uuid, metadata={"a": "1"},
+                      system_metadata={"b": "2"}, info_cache={"network_info": "[]"},
+                      security_groups=["nope"])
+        with h.raises(exception.InstanceExists, name=taken.uuid):
+            _instance(db, user_ctx, uuid=taken.uuid, metadata={"a": "1"})
+    with h.raises(exception.InstanceNotFound, instance_id=uuid):
+        db.get_ec2_instance_id_by_uuid(user_ctx, uuid)
+    assert db.instance_info_cache_get(user_ctx, uuid) is None
+    assert db.instance_metadata_get(user_ctx, uuid) == {}
+    assert db.instance_system_metadata_get(h.user("yes"), uuid) == {}
+    # neither failed call left a default group for the caller's project
+    assert db.security_group_ensure_default(user_ctx)[0] is False
+
+
+@covers("instance_create")
+def test_instance_create_keeps_none_metadata_values(db, admin_ctx):
+    instance = _instance(db, metadata={"k": None}, system_metadata={"s": None})
+    assert h.metadata_dict(instance.metadata) == {"k": None}
+    assert h.metadata_dict(instance.system_metadata) == {"s": None}
+    assert db.instance_metadata_get(admin_ctx, instance.uuid) == {"k": None}
+    assert db.instance_system_metadata_get(admin_ctx, instance.uuid) == {"s": None}
+
+
+@covers("instance_create")
+def test_instance_create_rows_are_new_rows_of_the_instance(db, admin_ctx):
+    instance = _instance(db, metadata={"a": "1"}, system_metadata={"b": "2"},
+                         info_cache={"network_info": "[1]"}, security_groups=["default"])
+    for row in (*instance.metadata, *instance.system_metadata, instance.info_cache):
+        h.assert_new(row)
+        assert row.instance_uuid == instance.uuid
+    full = db.instance_get_by_uuid(admin_ctx, instance.uuid)
+    assert full.metadata == instance.metadata
+    assert full.system_metadata == instance.system_metadata
+    assert full.info_cache == instance.info_cache
+    assert [dict(g, rules=[]) for g in instance.security_groups] == \
+        [dict(g) for g in full.security_groups]
+
+
+# -- instance_destroy: more of its section ----------------------------------------------------
+
+@covers("instance_destroy", "constraint", "equal_any")
+def test_instance_destroy_checks_uuid_then_lookup_then_constraint(db, admin_ctx, user_ctx):
+    bad = db.constraint(no_such_column=db.equal_any(1))
+    with h.raises(exception.InvalidUUID, uuid="bad"):
+        db.instance_destroy(admin_ctx, "bad", bad)
+    missing = h.new_uuid()
+    with h.raises(exception.InstanceNotFound, instance_id=missing):
+        db.instance_destroy(admin_ctx, missing, bad)
+    theirs = _instance(db, project_id=OTHER)
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.raises(exception.InstanceNotFound, instance_id=theirs.uuid):
+            db.instance_destroy(user_ctx, theirs.uuid, bad)
+        with h.raises_invalid():
+            db.instance_destroy(admin_ctx, theirs.uuid, bad)
+
+
+@covers("instance_destroy")
+def test_instance_destroy_soft_deletes_the_group_links_and_a_live_cache(db, admin_ctx):
+    instance = _instance(db, security_groups=["default"], info_cache={"network_info": "[]"})
+    cache = db.instance_info_cache_get(admin_ctx, instance.uuid)
+    gone = db.instance_destroy(admin_ctx, instance.uuid)
+    deleted_cache = db.instance_info_cache_get(admin_ctx, instance.uuid)
+    h.assert_soft_deleted(deleted_cache, cache)
+    assert deleted_cache.deleted_at == gone.deleted_at
+    # made live again, the instance shows no group: its link rows were soft-deleted
+    revived = db.instance_update(h.admin("yes"), instance.uuid,
+                                 {"deleted": False, "deleted_at": None})
+    assert revived.deleted is False and revived.security_groups == []
+    assert revived.info_cache == deleted_cache
+
+
+@covers("instance_destroy", "instance_info_cache_delete")
+def test_instance_destroy_leaves_an_already_deleted_cache_as_it_is(db, admin_ctx):
+    instance = _instance(db)
+    db.instance_info_cache_delete(admin_ctx, instance.uuid)
+    cache = db.instance_info_cache_get(admin_ctx, instance.uuid)
+    db.instance_destroy(admin_ctx, instance.uuid)
+    assert db.instance_info_cache_get(admin_ctx, instance.uuid) == cache
+
+
+@covers("instance_destroy", "constraint", "not_equal")
+def test_a_failed_constraint_keeps_the_group_links(db, admin_ctx):
+    instance = _instance(db, security_groups=["default"], host="h1")
+    with h.raises(exception.ConstraintNotMet):
+        db.instance_destroy(admin_ctx, instance.uuid, db.constraint(host=db.not_equal("h1")))
+    assert [g.name for g in _get(db, instance).security_groups] == ["default"]
+    assert _get(db, instance).deleted_at is None
+
+
+# -- instance_get_active_by_window(_joined): more of their sections ---------------------------
+
+@covers("instance_get_active_by_window", "instance_get_active_by_window_joined")
+def test_instance_get_active_by_window_bounds_are_strict(db, admin_ctx):
+    at_begin = _instance(db, launched_at=_at(0), terminated_at=_at(10))  # ends at begin
+    at_end = _instance(db, launched_at=_at(20))  # starts at end
+    inside = _instance(db, launched_at=_at(19), terminated_at=_at(11))
+    for call in (db.instance_get_active_by_window, db.instance_get_active_by_window_joined):
+        assert _uuids(call(admin_ctx, _at(10), _at(20))) == [inside.uuid]
+        # a falsy end: no condition on launched_at
+        assert _uuids(call(admin_ctx, _at(10), None)) == [at_end.uuid, inside.uuid]
+    assert at_begin.uuid not in _uuids(db.instance_get_active_by_window(admin_ctx, _at(10)))
+    # an aware datetime is converted to naive UTC: 2012-10-21 02:00+03:00 is 10-20 23:00,
+    # before at_end's launch (10-21 00:00)
+    aware = datetime.datetime(2012, 10, 21, 2, 0, tzinfo=datetime.timezone(
+        datetime.timedelta(hours=3)))
+    assert _uuids(db.instance_get_active_by_window(admin_ctx, _at(10), aware)) == [
+        inside.uuid]
+
+
+@covers("instance_get_active_by_window", "instance_get_active_by_window_joined")
+def test_instance_get_active_by_window_project_and_host_are_exact_when_truthy(db, admin_ctx):
+    h1 = _instance(db, host="h1")
+    h10 = _instance(db, host="h10", project_id=OTHER)
+    none = _instance(db)
+    for call in (db.instance_get_active_by_window, db.instance_get_active_by_window_joined):
+        assert _uuids(call(admin_ctx, _T0, host="h1")) == [h1.uuid]
+        assert _uuids(call(admin_ctx, _T0, project_id="other")) == []
+        assert _uuids(call(admin_ctx, _T0, project_id=OTHER)) == [h10.uuid]
+        everything = [h1.uuid, h10.uuid, none.uuid]
+        assert _uuids(call(admin_ctx, _T0, project_id="", host="")) == everything
+        assert _uuids(call(admin_ctx, _T0, None, None, None)) == everything
+
+
+@covers("instance_get_active_by_window", "instance_get_active_by_window_joined")
+def test_instance_get_active_by_window_ignores_read_deleted(db, admin_ctx):
+    live, gone = _instance(db), _instance(db, security_groups=["default"])
+    db.instance_destroy(admin_ctx, gone.uuid)
+    for mode in ("no", "yes", "only"):
+        assert _uuids(db.instance_get_active_by_window(h.user(mode), _T0)) == [
+            live.uuid, gone.uuid]
+        joined = db.instance_get_active_by_window_joined(h.admin(mode), _T0)
+        assert _uuids(joined) == [live.uuid, gone.uuid]
+        assert joined[1].deleted is True and joined[1].security_groups == []
+
+
+@covers("instance_get_all_hung_in_rebooting")
+def test_instance_get_all_hung_in_rebooting_spans_projects_and_hosts(db, admin_ctx):
+    old = datetime.datetime(2000, 1, 1)
+    hung = [_instance(db, task_state="rebooting", project_id=p, host=host)
+            for p, host in ((PROJECT, "h1"), (OTHER, "h2"), (OTHER, None))]
+    for instance in hung:
+        db.instance_update(admin_ctx, instance.uuid, {"updated_at": old})
+    assert _uuids(db.instance_get_all_hung_in_rebooting(admin_ctx, 60)) == _uuids(hung)
+    assert _uuids(db.instance_get_all_hung_in_rebooting(h.admin("only"), 60)) == []
+
+
+# -- instance_update(_and_get_original): more of their sections -------------------------------
+
+@covers("instance_update", "instance_update_and_get_original")
+def test_instance_update_failures_write_nothing(db, admin_ctx, user_ctx):
+    theirs = _instance(db, project_id=OTHER, task_state="x")
+    for call in (db.instance_update, db.instance_update_and_get_original):
+        with h.writes_nothing(lambda: h.instances_state(db)):
+            with h.raises(exception.InvalidUUID, uuid="bad"):
+                call(admin_ctx, "bad", {"host": "h", "metadata": {"a": "1"}})
+            with h.raises(exception.InstanceNotFound, instance_id=theirs.uuid):
+                call(user_ctx, theirs.uuid, {"host": "h", "metadata": {"a": "1"}})
+            with h.raises(exception.UnexpectedTaskStateError, actual="x", expected=("y",)):
+                call(admin_ctx, theirs.uuid, {"host": "h", "system_metadata": {"a": "1"},
+                                              "expected_task_state": "y"})
+            with h.raises_invalid():
+                call(admin_ctx, theirs.uuid, {"host": "h", "bogus": 1})
+
+
+@covers("instance_update_and_get_original")
+def test_instance_update_and_get_original_old_is_the_record_before(db, admin_ctx):
+    instance = _instance(db, task_state="spawning", metadata={"a": "1"},
+                         system_metadata={"s": "1"}, security_groups=["default"],
+                         info_cache={"network_info": "[1]"})
+    before = db.instance_get_by_uuid(admin_ctx, instance.uuid)
+    values = {"task_state": None, "expected_task_state": ["spawning"],
+              "metadata": {"b": "2"}, "system_metadata": {"t": "2"}}
+    old, new = db.instance_update_and_get_original(admin_ctx, instance.uuid, values)
+    assert values["expected_task_state"] == ["spawning"]  # the caller's dict is kept
+    assert old == before
+    assert new == db.instance_get_by_uuid(admin_ctx, instance.uuid)
+    assert new.task_state is None and "expected_task_state" not in new
+    h.assert_updated(new, before)
+    assert h.metadata_dict(new.metadata) == {"b": "2"}
+    assert h.metadata_dict(new.system_metadata) == {"t": "2"}
+    assert db.instance_system_metadata_get(admin_ctx, instance.uuid) == {"t": "2"}
+
+
+@covers("instance_update_and_get_original")
+def test_instance_update_and_get_original_honours_read_deleted(db, admin_ctx, user_ctx):
+    instance = _instance(db, host="h0")
+    db.instance_destroy(admin_ctx, instance.uuid)
+    with h.raises(exception.InstanceNotFound, instance_id=instance.uuid):
+        db.instance_update_and_get_original(user_ctx, instance.uuid, {"host": "h"})
+    old, new = db.instance_update_and_get_original(h.user("yes"), instance.uuid,
+                                                   {"host": "h"})
+    assert (old.host, new.host) == ("h0", "h")
+    assert old.deleted is True and new.deleted is True
+
+
+# -- instance_test_and_set: failures write nothing --------------------------------------------
+
+@covers("instance_test_and_set")
+def test_instance_test_and_set_failures_write_nothing(db, admin_ctx, user_ctx):
+    theirs = _instance(db, project_id=OTHER)
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.raises(exception.InvalidUUID, uuid=None):
+            db.instance_test_and_set(admin_ctx, None, "vm_state", [None], "x")
+        with h.raises(exception.InstanceNotFound, instance_id=theirs.uuid):
+            db.instance_test_and_set(user_ctx, theirs.uuid, "vm_state", [None], "x")
+        with h.raises(exception.InstanceInvalidState, attr="vm_state",
+                      instance_uuid=theirs.uuid, state=None,
+                      method="instance_test_and_set"):
+            db.instance_test_and_set(admin_ctx, theirs.uuid, "vm_state", [], "x")
+
+
+@covers("instance_create", "instance_metadata_update", "instance_system_metadata_update")
+def test_instance_create_upserts_metadata_written_before_the_instance(db, admin_ctx):
+    """The metadata functions never check that the instance exists, so a uuid may
+    have live metadata before instance_create: one live row per key stays
+    (models.md §4), holding the value instance_create gives."""
+    uuid = h.new_uuid()
+    db.instance_metadata_update(admin_ctx, uuid, {"k": "old", "other": "x"}, False)
+    db.instance_system_metadata_update(admin_ctx, uuid, {"s": "old", "t": "y"}, False)
+    instance = _instance(db, uuid=uuid, metadata={"k": "new", "n": 1},
+                         system_metadata={"s": "new"})
+    assert sorted((r.key, r.value) for r in instance.metadata) == [
+        ("k", "new"), ("n", "1"), ("other", "x")]
+    assert sorted((r.key, r.value) for r in instance.system_metadata) == [
+        ("s", "new"), ("t", "y")]
+    assert db.instance_metadata_get(admin_ctx, uuid) == {"k": "new", "n": "1", "other": "x"}
+    assert db.instance_system_metadata_get(h.admin("yes"), uuid) == {"s": "new", "t": "y"}
+    assert db.instance_get_by_uuid(admin_ctx, uuid).metadata == instance.metadata
+
+
+@covers("instance_create", "instance_info_cache_create")
+def test_instance_create_on_a_uuid_that_has_a_cache_raises_duplicate(db, admin_ctx, user_ctx):
+    """The info cache is unique per instance_uuid over all rows (models.md §4) and
+    instance_create always makes one: a cache made before the instance conflicts,
+    and the whole create is undone."""
+    uuid = h.new_uuid()
+    cache = db.instance_info_cache_create(admin_ctx, {"instance_uuid": uuid,
+                                                      "network_info": "[0]"})
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.raises(exception.Duplicate):
+            _instance(db, user_ctx, uuid=uuid, metadata={"a": "1"})
+    assert db.instance_info_cache_get(admin_ctx, uuid) == cache
+    assert db.instance_metadata_get(admin_ctx, uuid) == {}
+    with h.raises(exception.InstanceNotFound, instance_id=uuid):
+        db.get_ec2_instance_id_by_uuid(admin_ctx, uuid)
+    assert db.security_group_ensure_default(user_ctx)[0] is False
+
+
+@covers("instance_create", "instance_get_by_uuid", "instance_get_all")
+@pytest.mark.parametrize("template, expected", [
+    ("vm-%d", lambda i: f"vm-{i['id']}"),
+    ("instance-%08x", lambda i: "instance-%08x" % i["id"]),
+    ("%(hostname)s-%(uuid)s", lambda i: f"web-{i['uuid']}"),  # named: the columns
+    ("%(no_such_column)s", lambda i: i["uuid"]),  # unknown field: the uuid
+])
+def test_instance_name_follows_the_template_flag(db, novadb_configuration, admin_ctx,
+                                                 request, template, expected):
+    """models.md §3: `name` is instance_name_template applied to the id, else to the
+    columns, else the uuid; computed when the record is read."""
+    from novadb import migration
+
+    def restore():
+        db.configure(**novadb_configuration.flags(), instance_name_template="instance-%08x")
+    request.addfinalizer(restore)
+    db.configure(**novadb_configuration.flags(), instance_name_template=template)
+    if migration.db_version() is None:
+        migration.db_sync()
+    instance = db.instance_create(admin_ctx, {"hostname": "web"})
+    assert instance.name == expected(instance)
+    assert db.instance_get_by_uuid(admin_ctx, instance.uuid).name == expected(instance)
+    assert [i.name for i in db.instance_get_all(admin_ctx)
+            if i.uuid == instance.uuid] == [expected(instance)]
+    assert dict(instance)["name"] == expected(instance)
+
+
+@covers("instance_get_all")
+def test_instance_get_all_joins_exactly_the_named_relations(db, admin_ctx):
+    instance = _instance(db, security_groups=["default"], system_metadata={"s": "1"},
+                         info_cache={"network_info": "[1]"}, instance_type_id=1)
+    for names in (("security_groups",), ("system_metadata", "info_cache"),
+                  ("instance_type", "security_groups", "metadata")):
+        (record,) = db.instance_get_all(admin_ctx, list(names))
+        h.assert_instance(record, relations=names)  # groups without rules
+    (record,) = db.instance_get_all(admin_ctx, ("security_groups", "security_groups"))
+    assert [g.name for g in record.security_groups] == ["default"]
+    (record,) = db.instance_get_all(admin_ctx, ["system_metadata", "info_cache"])
+    assert h.metadata_dict(record.system_metadata) == {"s": "1"}
+    assert record.info_cache == instance.info_cache
+    for bad in (["name"], ["_hosts"], "metadata", [None]):
+        with h.raises_invalid():
+            db.instance_get_all(admin_ctx, bad)

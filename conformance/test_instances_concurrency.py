@@ -148,3 +148,41 @@ def test_info_cache_update_race_creates_one_row(db):
     assert len({cache.id for cache in won}) == 1
     assert db.instance_info_cache_get(h.user(), uuid).network_info in {
         f"[{i}]" for i in range(CALLERS)}
+
+
+@covers("instance_create")
+def test_instance_create_race_on_one_uuid_has_one_winner(db):
+    uuid = h.new_uuid()
+    results = h.race(CALLERS, lambda i: db.instance_create(
+        h.user(), {"project_id": "fake-project", "uuid": uuid, "metadata": {"i": i}}))
+    won = h.one_winner(results, exception.InstanceExists, name=uuid)
+    stored = db.instance_get_by_uuid(h.admin(), uuid)
+    assert stored.id == won.id
+    assert h.metadata_dict(stored.metadata) == h.metadata_dict(won.metadata)
+    assert db.instance_info_cache_get(h.admin(), uuid).id == won.info_cache.id
+    assert len(db.instance_get_all(h.admin())) == 1
+
+
+@covers("instance_update_and_get_original")
+def test_instance_update_and_get_original_race_has_one_winner(db):
+    instance = _instance(db, task_state="scheduling")
+    results = h.race(CALLERS, lambda i: db.instance_update_and_get_original(
+        h.user(), instance.uuid, {"task_state": f"t{i}", "expected_task_state": "scheduling"}))
+    won, lost = h.split_race(results)
+    assert len(won) == 1
+    old, new = won[0]
+    assert old.task_state == "scheduling"
+    assert db.instance_get_by_uuid(h.admin(), instance.uuid).task_state == new.task_state
+    assert len(lost) == CALLERS - 1
+    for exc in lost:
+        assert type(exc) is exception.UnexpectedTaskStateError
+        assert exc.kwargs["actual"] == new.task_state
+
+
+@covers("instance_info_cache_create")
+def test_instance_info_cache_create_race_has_one_winner(db):
+    uuid = h.new_uuid()
+    results = h.race(CALLERS, lambda i: db.instance_info_cache_create(
+        h.user(), {"instance_uuid": uuid, "network_info": f"[{i}]"}))
+    won = h.one_winner(results, exception.Duplicate)
+    assert db.instance_info_cache_get(h.user(), uuid) == won

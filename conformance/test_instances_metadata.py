@@ -251,3 +251,125 @@ def test_instance_faults_take_any_context_and_check_values(db):
     for bad in ({}, {"code": None}, {"code": "x"}, {"code": 1, "nope": 2}):
         with h.raises_invalid():
             db.instance_fault_create(odd, bad)
+
+
+# -- more of the sections: read_deleted, scoping, None values, failures -----------------------
+
+@covers("instance_metadata_update", "instance_metadata_delete", "instance_metadata_get")
+def test_instance_metadata_works_on_live_rows_whatever_read_deleted(db, admin_ctx):
+    instance = _instance(db, metadata={"a": "1", "b": "2", "c": "3"})
+    only = h.admin("only")
+    db.instance_metadata_delete(only, instance.uuid, "a")  # the live row, still
+    assert db.instance_metadata_get(admin_ctx, instance.uuid) == {"b": "2", "c": "3"}
+    given = {"b": "20"}
+    assert db.instance_metadata_update(only, instance.uuid, given, True) is given
+    assert db.instance_metadata_get(only, instance.uuid) == {"b": "20"}
+    record = db.instance_get_by_uuid(admin_ctx, instance.uuid)
+    assert [(r.key, r.value) for r in record.metadata] == [("b", "20")]
+
+
+@covers("instance_metadata_update", "instance_metadata_get")
+def test_instance_metadata_values_none_stay_none(db, admin_ctx):
+    instance = _instance(db, metadata={"a": "1"})
+    db.instance_metadata_update(admin_ctx, instance.uuid, {"a": None, "b": None}, False)
+    assert db.instance_metadata_get(admin_ctx, instance.uuid) == {"a": None, "b": None}
+    result = db.instance_system_metadata_update(admin_ctx, instance.uuid, {"s": None}, False)
+    assert result == {"s": None}
+
+
+@covers("instance_system_metadata_delete", "instance_system_metadata_get",
+        "instance_system_metadata_update")
+def test_instance_system_metadata_is_not_scoped(db, user_ctx, other_ctx):
+    instance = _instance(db, system_metadata={"a": "1", "b": "2"})  # of fake-project
+    assert db.instance_system_metadata_get(other_ctx, instance.uuid) == {"a": "1", "b": "2"}
+    assert db.instance_system_metadata_update(other_ctx, instance.uuid, {"c": "3"}, False) \
+        == {"a": "1", "b": "2", "c": "3"}
+    db.instance_system_metadata_delete(other_ctx, instance.uuid, "a")
+    assert db.instance_system_metadata_get(user_ctx, instance.uuid) == {"b": "2", "c": "3"}
+
+
+@covers("instance_system_metadata_delete")
+def test_instance_system_metadata_delete_honours_read_deleted(db, admin_ctx):
+    instance = _instance(db, system_metadata={"a": "1"})
+    db.instance_system_metadata_delete(h.admin("only"), instance.uuid, "a")  # live: unseen
+    assert db.instance_system_metadata_get(admin_ctx, instance.uuid) == {"a": "1"}
+    db.instance_system_metadata_delete(h.admin("yes"), instance.uuid, "a")
+    assert db.instance_system_metadata_get(admin_ctx, instance.uuid) == {}
+    assert db.instance_get_by_uuid(admin_ctx, instance.uuid).system_metadata == []
+
+
+@covers("instance_info_cache_create")
+def test_instance_info_cache_create_failures_write_nothing(db, admin_ctx):
+    instance = _instance(db, info_cache={"network_info": "[1]"})
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.raises(exception.Duplicate):
+            db.instance_info_cache_create(admin_ctx, {"instance_uuid": instance.uuid,
+                                                      "network_info": "[2]"})
+        with h.raises_invalid():
+            db.instance_info_cache_create(admin_ctx, {"network_info": "[2]"})
+        with h.raises_invalid():
+            db.instance_info_cache_create(admin_ctx, {"instance_uuid": "x" * 37})
+    for bad in ({"network_info": "[2]"}, {"instance_uuid": h.new_uuid(), "bogus": 1}):
+        with h.raises_invalid():
+            db.instance_info_cache_create(admin_ctx, bad)
+
+
+@covers("instance_info_cache_get", "instance_info_cache_update", "instance_info_cache_delete")
+def test_instance_info_cache_is_not_scoped_and_get_ignores_read_deleted(db, other_ctx):
+    instance = _instance(db, info_cache={"network_info": "[1]"})  # of fake-project
+    cache = db.instance_info_cache_get(other_ctx, instance.uuid)
+    assert cache.network_info == "[1]"
+    assert db.instance_info_cache_get(h.user("only"), instance.uuid) == cache  # live, shown
+    updated = db.instance_info_cache_update(other_ctx, instance.uuid, {"network_info": "[2]"})
+    assert updated.network_info == "[2]"
+    db.instance_info_cache_delete(other_ctx, instance.uuid)
+    assert db.instance_info_cache_get(h.user("no"), instance.uuid).deleted is True
+
+
+@covers("instance_info_cache_update")
+def test_instance_info_cache_update_failures_write_nothing(db, admin_ctx):
+    instance = _instance(db, info_cache={"network_info": "[1]"})
+    missing = h.new_uuid()
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        for uuid in (instance.uuid, missing):
+            for bad in ({"bogus": 1}, {"network_info": 1.5j}, {"deleted": None}):
+                with h.raises_invalid():
+                    db.instance_info_cache_update(admin_ctx, uuid, bad)
+    assert db.instance_info_cache_get(admin_ctx, missing) is None
+
+
+@covers("instance_info_cache_update")
+def test_instance_info_cache_update_of_a_deleted_row_writes_nothing(db, admin_ctx):
+    instance = _instance(db, info_cache={"network_info": "[1]"})
+    db.instance_info_cache_delete(admin_ctx, instance.uuid)
+    with h.writes_nothing(lambda: h.instances_state(db)):
+        kept = db.instance_info_cache_update(h.admin("no"), instance.uuid,
+                                             {"network_info": "[2]", "deleted": False})
+    assert (kept.network_info, kept.deleted, kept.updated_at) == ("[1]", True, None)
+
+
+@covers("instance_fault_get_by_instance_uuids", "instance_fault_create")
+def test_instance_fault_get_shows_live_faults_only(db, admin_ctx):
+    uuid = h.new_uuid()
+    live = db.instance_fault_create(admin_ctx, {"instance_uuid": uuid, "code": 1})
+    dead = db.instance_fault_create(admin_ctx, {"instance_uuid": uuid, "code": 2,
+                                                "deleted": True})
+    assert dead.deleted is True
+    for mode in ("no", "yes", "only"):  # forced no
+        assert db.instance_fault_get_by_instance_uuids(h.admin(mode), [uuid]) == {uuid: [live]}
+
+
+@covers("instance_fault_create", "instance_fault_get_by_instance_uuids")
+def test_instance_fault_create_failures_write_nothing(db, admin_ctx):
+    uuid = h.new_uuid()
+    db.instance_fault_create(admin_ctx, {"instance_uuid": uuid, "code": 1})
+    before = db.instance_fault_get_by_instance_uuids(admin_ctx, [uuid])
+    for bad in ({"instance_uuid": uuid}, {"instance_uuid": uuid, "code": 2, "bogus": 1},
+                {"instance_uuid": uuid, "code": 2, "message": "m" * 256},
+                {"instance_uuid": uuid, "code": True}):
+        with h.raises_invalid():
+            db.instance_fault_create(admin_ctx, bad)
+    assert db.instance_fault_get_by_instance_uuids(admin_ctx, [uuid]) == before
+    # a fault of another instance is not listed, and a repeated uuid is one entry
+    db.instance_fault_create(admin_ctx, {"instance_uuid": h.new_uuid(), "code": 3})
+    assert db.instance_fault_get_by_instance_uuids(admin_ctx, [uuid, uuid]) == before

@@ -381,7 +381,8 @@ def _paths(tree: dict, prefix: str = "") -> list[str]:
 
 def unknown_relations(model: type[Model], names: Iterable[str]) -> list[str]:
     """The names in `names` that are not public relations of `model`."""
-    return [n for n in names if n.startswith("_") or n not in model.relations]
+    return [n for n in names
+            if not isinstance(n, str) or n.startswith("_") or n not in model.relations]
 
 
 __all__ = ["BaseDriver", "reads", "writes", "unknown_relations"]

@@ -16,6 +16,7 @@ from novadb.schema.models import (
     SecurityGroup, SecurityGroupInstanceAssociation,
 )
 from novadb.schema.types import Model
+from novadb.store import UniqueViolation
 from novadb.values import changes, check_value, check_values, is_storable_text
 
 #: The standard relations of an instance record (instances.md area rules).
@@ -141,7 +142,8 @@ class InstancesAPI(BaseDriver):
         names = [check_value(SecurityGroup, "name", n)
                  for n in _names(extra.get("security_groups"), "security_groups")]
         cache, _ = check_values(InstanceInfoCache, extra.get("info_cache") or {})
-        if not checked.get("uuid"):
+        generated = not checked.get("uuid")
+        if generated:
             checked["uuid"] = str(uuidlib.uuid4())
         uuid = checked["uuid"]
 
@@ -161,22 +163,38 @@ class InstancesAPI(BaseDriver):
                 group_ids.append(found[name])
 
         row = self.create(Instance, checked)
-        for key, value in metadata.items():
-            self.create(InstanceMetadata, {"instance_uuid": uuid, "key": key, "value": value})
-        for key, value in system_metadata.items():
-            self.create(InstanceSystemMetadata,
-                        {"instance_uuid": uuid, "key": key, "value": value})
+        self._add_items(InstanceMetadata, uuid, metadata, generated)
+        self._add_items(InstanceSystemMetadata, uuid, system_metadata, generated)
         self.create(InstanceInfoCache, {**cache, "instance_uuid": uuid})
         for group_id in dict.fromkeys(group_ids):
             self.create(_SGIA, {"security_group_id": group_id, "instance_uuid": uuid})
         self.ec2_instance_create(context, uuid)
         return self.record(Instance, row, load=STANDARD)
 
+    def _add_items(self, model, uuid, items, generated):
+        """The metadata rows of a new instance: inserts, or, where the uuid already
+        has live rows of a key (the metadata functions never check that the
+        instance exists), an upsert of that key's live row (models.md §4).  A
+        uuid generated here has no rows yet: plain inserts."""
+        if not items:
+            return
+        if generated:
+            for key, value in items.items():
+                self.create(model, {"instance_uuid": uuid, "key": key, "value": value})
+            return
+        try:
+            with self.tx.savepoint():
+                for key, value in items.items():
+                    self.create(model, {"instance_uuid": uuid, "key": key, "value": value})
+        except UniqueViolation:
+            upsert_items(self, model, "instance_uuid", uuid, items)
+
     @writes
     def instance_destroy(self, context, instance_uuid, constraint=None):
         self.check_uuid_like(instance_uuid)
-        condition = _constraint_filter(constraint)
+        # core.md §2: the uuid, then the lookup, then the constraint (as 2012.2 did).
         row = self._instance_row(context, instance_uuid, for_update=True)
+        condition = _constraint_filter(constraint)
         before = self.record(Instance, row, load=FULL)
         now = timeutils.utcnow()
         # The check-and-set: the row as the caller sees it, meeting the constraint now.
