@@ -71,3 +71,15 @@ def test_instance_type_access_add_race_revives_once(db):
                        project_id="p1")
     assert won.id == first.id and won.deleted is False
     assert db.instance_type_access_get_by_flavor_id(h.admin(), flavor.flavorid) == [won]
+
+
+@covers("instance_type_access_add")
+def test_instance_type_access_add_race_for_no_project_has_one_winner(db):
+    """A NULL project never conflicts in the unique index: the callers are serialized."""
+    flavor = h.make_flavor(db, h.admin(), is_public=False)
+    results = h.race(CALLERS, lambda i: db.instance_type_access_add(
+        h.admin(), flavor.flavorid, None))
+    won, lost = h.split_race(results)
+    assert len(won) == 1 and len(lost) == CALLERS - 1
+    assert all(type(exc) is exception.FlavorAccessExists for exc in lost)
+    assert db.instance_type_access_get_by_flavor_id(h.admin(), flavor.flavorid) == won

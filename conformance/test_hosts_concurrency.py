@@ -150,3 +150,14 @@ def test_concurrent_compute_node_update_of_one_stat_leaves_one_row(db, admin_ctx
     stats = db.compute_node_get(admin_ctx, node.id).stats
     assert [s["key"] for s in stats] == ["stat"]
     assert stats[0]["value"] in {str(i) for i in range(THREADS)}
+
+
+@covers("aggregate_host_add")
+def test_concurrent_aggregate_host_add_of_a_null_host_has_one_winner(db, admin_ctx):
+    """A NULL host never conflicts in the unique index: the callers are serialized."""
+    aggregate = h.make_aggregate(db, admin_ctx)
+    results = race(lambda ctx, i: db.aggregate_host_add(ctx, aggregate.id, None))
+    one_winner(results, exception.AggregateHostExists, host=None,
+               aggregate_id=aggregate.id)
+    assert db.aggregate_host_get_all(h.admin("yes"), aggregate.id) == [None]
+

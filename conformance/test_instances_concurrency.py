@@ -186,3 +186,15 @@ def test_instance_info_cache_create_race_has_one_winner(db):
         h.user(), {"instance_uuid": uuid, "network_info": f"[{i}]"}))
     won = h.one_winner(results, exception.Duplicate)
     assert db.instance_info_cache_get(h.user(), uuid) == won
+
+
+@covers("instance_metadata_update", "instance_metadata_get")
+def test_concurrent_metadata_updates_of_a_null_key_leave_one_row(db):
+    """A NULL key never conflicts in the unique index: the upserts are serialized."""
+    uuid = h.new_uuid()
+    results = h.race(CALLERS, lambda i: db.instance_metadata_update(
+        h.user(), uuid, {None: f"value{i}"}, False))
+    assert h.split_race(results)[1] == []
+    assert list(db.instance_metadata_get(h.user(), uuid)) == [None]
+    db.instance_metadata_delete(h.user(), uuid, None)
+    assert db.instance_metadata_get(h.user(), uuid) == {}

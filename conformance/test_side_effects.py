@@ -121,6 +121,21 @@ def test_ensure_default_race_creates_one_group(db):
     assert all(group.user_id == creator.user_id for _, group in won)
 
 
+@covers("security_group_ensure_default", "instance_create")
+def test_ensure_default_race_without_a_project_creates_one_group(db):
+    """The unique key has a NULL part here, so the callers must be serialized."""
+    results = h.race(CALLERS, lambda i: db.security_group_ensure_default(h.admin()))
+    won, lost = h.split_race(results)
+    assert lost == []
+    assert sorted(existed for existed, _ in won) == [False] + [True] * (CALLERS - 1)
+    assert len({group.id for _, group in won}) == 1
+    instances = h.race(CALLERS, lambda i: db.instance_create(h.admin(), {}))
+    made, failed = h.split_race(instances)
+    assert failed == []
+    assert {g.id for i in made for g in i.security_groups} == set()
+    assert db.security_group_ensure_default(h.admin())[1].id == won[0][1].id
+
+
 # -- ec2_instance_create ----------------------------------------------------------------------
 
 @covers("ec2_instance_create")

@@ -126,6 +126,13 @@ class Transaction(abc.ABC):
         """Remove the matching rows for good (a hard delete); returns the count."""
 
     @abc.abstractmethod
+    def lock(self, name: str) -> None:
+        """Hold the lock `name` until the transaction ends (commits or rolls
+        back): transactions locking one name run one at a time.  For a
+        check-then-insert no unique key can guard (a key with a NULL part).
+        A store whose transactions are already serialized has nothing to do."""
+
+    @abc.abstractmethod
     def savepoint(self) -> ContextManager[None]:
         """A nested unit: an exception inside undoes only the nested writes,
         and the transaction stays usable."""

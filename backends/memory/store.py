@@ -107,6 +107,9 @@ class MemoryTransaction(UndoLogTransaction):
     def count(self, model: type[Model], where: query.Expr | None = None) -> int:
         return len(self._matching(self._table(model), where))
 
+    def lock(self, name: str) -> None:
+        """Nothing to do: every transaction holds the store's one lock."""
+
     def insert(self, model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
         table = self._table(model)
         row = {name: row.get(name) for name in model.columns}

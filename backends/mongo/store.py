@@ -24,9 +24,13 @@ makes it; a server needs no lock and gets none.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import logging
+import random
 import threading
+import time
 import urllib.parse
+import uuid
 from typing import Any, Callable, ContextManager, Iterator, Sequence, TypeVar
 
 import pymongo
@@ -39,7 +43,7 @@ from novadb.backends.mongo.indexes import index_specs
 from novadb.schema import MODELS
 from novadb.schema.models import InstanceTypes
 from novadb.schema.types import Model, UniqueKey
-from novadb.store import Store, UndoLogTransaction, UniqueViolation
+from novadb.store import Store, TransientError, UndoLogTransaction, UniqueViolation
 
 LOG = logging.getLogger(__name__)
 
@@ -48,6 +52,11 @@ T = TypeVar("T")
 #: Collections of the store's own bookkeeping (no table is named so).
 META = "novadb_meta"
 COUNTERS = "novadb_counters"
+LOCKS = "novadb_locks"
+# Seconds a transaction waits for a named lock, and how long a lock outlives a
+# process that died holding it.
+LOCK_WAIT = 30
+LOCK_LEASE = 60
 DEFAULT_DATABASE = "nova"
 
 # Server codes of an index that exists with other options or keys.
@@ -81,6 +90,7 @@ class MongoTransaction(UndoLogTransaction):
     def __init__(self, store: "MongoStore"):
         super().__init__()
         self.store = store
+        self.held: list[tuple[str, str]] = []
 
     # -- reading --------------------------------------------------------------------
 
@@ -106,6 +116,40 @@ class MongoTransaction(UndoLogTransaction):
         if spec is None:
             docs.sort(key=lambda d: d["_id"])
         return docs, tr
+
+    def lock(self, name: str) -> None:
+        """A lock document (`_id` = the name, unique): created here, deleted when
+        the transaction ends; one left by a crashed process expires after
+        LOCK_LEASE seconds."""
+        locks = self.store.database[LOCKS]
+        token = uuid.uuid4().hex
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+            try:
+                self.store.run(None, lambda: locks.insert_one({
+                    "_id": name, "token": token,
+                    "expires": now + datetime.timedelta(seconds=LOCK_LEASE)}))
+                break
+            except exception.DBError as exc:
+                if not isinstance(exc.__cause__, pymongo.errors.DuplicateKeyError):
+                    raise
+                self.store.run(None, lambda: locks.delete_one(
+                    {"_id": name, "expires": {"$lt": now}}))
+                if time.monotonic() > deadline:
+                    raise TransientError(f"lock {name!r} not granted") from None
+                time.sleep(random.uniform(0.001, 0.01))
+        self.held.append((name, token))
+
+    def release(self) -> None:
+        """Delete the lock documents this transaction holds."""
+        locks = self.store.database[LOCKS]
+        while self.held:
+            name, token = self.held.pop()
+            try:
+                self.store.run(None, lambda: locks.delete_one({"_id": name, "token": token}))
+            except Exception:  # noqa: BLE001 - the lease expires anyway
+                LOG.exception("novadb mongo: could not release lock %s", name)
 
     def select(self, model: type[Model], where: query.Expr | None = None,
                order_by: Sequence[query.Order] = (), limit: int | None = None,
@@ -377,8 +421,12 @@ class MongoStore(Store):
 
     @contextlib.contextmanager
     def transaction(self, write: bool = False) -> Iterator[MongoTransaction]:
-        with MongoTransaction(self).unit() as tx:
-            yield tx
+        tx = MongoTransaction(self)
+        try:
+            with tx.unit():
+                yield tx
+        finally:  # after the undo log has run, so a waiter sees the rolled-back state
+            tx.release()
 
     def sync_schema(self, version: int | None = None) -> None:
         target = migration.LATEST_VERSION if version is None else version

@@ -9,6 +9,7 @@ shared by every thread, so its transactions are serialized in-process.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 from decimal import Decimal
 from typing import Any, Iterator, Sequence
@@ -21,9 +22,11 @@ from novadb import query
 from novadb.backends.sqlalchemy import errors, tables
 from novadb.backends.sqlalchemy.filters import compile_filter, compile_order
 from novadb.schema.types import Model, UniqueKey
-from novadb.store import Store, Transaction
+from novadb.store import Store, Transaction, TransientError
 
 _BEGIN = "novadb_sqlite_begin"
+# Seconds a transaction waits for a named lock before it is retried afresh.
+LOCK_WAIT = 30
 
 
 def dialect_of(url: sa.engine.URL) -> str:
@@ -83,6 +86,8 @@ class SQLTransaction(Transaction):
     def __init__(self, store: "SQLStore", conn: sa.Connection):
         self.store = store
         self.conn = conn
+        #: MySQL named locks to release when the transaction ends.
+        self.held: list[str] = []
 
     def _table(self, model: type[Model]) -> sa.Table:
         return self.store.schema.tables[model.__tablename__]
@@ -216,6 +221,34 @@ class SQLTransaction(Transaction):
         keys = [r[pk] for r in self.select(model, where, for_update=True)]
         return table.c[pk].in_(keys) if keys else sa.false()
 
+    def lock(self, name: str) -> None:
+        """PostgreSQL: a transaction-scoped advisory lock; MariaDB/MySQL: a named
+        lock released when the transaction ends; SQLite: write transactions are
+        serialized already (BEGIN IMMEDIATE, or one shared in-memory connection)."""
+        digest = hashlib.sha1(name.encode("utf-8")).digest()
+        with self._errors():
+            if self.store.dialect == "postgresql":
+                key = int.from_bytes(digest[:8], "big", signed=True)
+                self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+            elif self.store.dialect == "mysql":
+                label = "novadb:" + digest.hex()[:40]
+                got = self.conn.execute(sa.text("SELECT GET_LOCK(:label, :wait)"),
+                                        {"label": label, "wait": LOCK_WAIT}).scalar()
+                if got != 1:
+                    raise TransientError(f"lock {name!r} not granted")
+                self.held.append(label)
+
+    def release(self) -> None:
+        """Release the named locks MySQL keeps past the end of a transaction."""
+        try:
+            while self.held:
+                self.conn.execute(sa.text("SELECT RELEASE_LOCK(:label)"),
+                                  {"label": self.held[-1]})
+                self.held.pop()
+        except errors.CAUGHT:
+            # Closing the session is what releases them then.
+            self.conn.invalidate()
+
     @contextlib.contextmanager
     def savepoint(self) -> Iterator[None]:
         with self._errors():
@@ -263,8 +296,12 @@ class SQLStore(Store):
                     if self.dialect == "sqlite":
                         conn = conn.execution_options(
                             **{_BEGIN: "IMMEDIATE" if write else "DEFERRED"})
-                    with conn.begin():
-                        yield SQLTransaction(self, conn)
+                    tx = SQLTransaction(self, conn)
+                    try:
+                        with conn.begin():
+                            yield tx
+                    finally:
+                        tx.release()
             except errors.CAUGHT as exc:
                 raise errors.translate(exc, self) from exc
 

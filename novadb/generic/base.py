@@ -339,6 +339,13 @@ class BaseDriver(Driver):
         return self.update(model, where, values.changes(
             model, {"deleted": False, "deleted_at": None, **(changes or {})}))
 
+    def lock_key(self, model: type[Model], **key: Any) -> None:
+        """Serialize the check-then-insert callers of one key of `model` when its
+        unique index cannot: a key with a NULL part never conflicts there."""
+        if any(value is None for value in key.values()):
+            parts = ":".join(f"{name}={key[name]!r}" for name in sorted(key))
+            self.tx.lock(f"{model.__tablename__}:{parts}")
+
     @staticmethod
     def pk_is(model: type[Model], row: Mapping[str, Any]) -> query.Expr:
         """The filter selecting exactly `row`."""

@@ -161,6 +161,7 @@ class FlavorsAPI(BaseDriver):
         exists = exception.FlavorAccessExists(flavor_id=flavor_id, project_id=project_id)
         pair = query.and_(_Access.instance_type_id == flavor["id"],
                           query.eq("project_id", project))
+        self.lock_key(_Access, instance_type_id=flavor["id"], project_id=project)
         rows = self.rows(_Access, pair)
         if any(not row["deleted"] for row in rows):
             raise exists

@@ -128,6 +128,7 @@ class HostsAPI(BaseDriver):
         stored = check_value(AggregateHost, "host", host)
         pair = query.and_(AggregateHost.aggregate_id == aggregate["id"],
                           self.match(AggregateHost, "host", stored))
+        self.lock_key(AggregateHost, aggregate_id=aggregate["id"], host=stored)
         exists = exception.AggregateHostExists(host=host, aggregate_id=aggregate_id)
         if self.first(AggregateHost, query.and_(pair, self.live(AggregateHost))):
             raise exists

@@ -66,6 +66,7 @@ def upsert_items(driver: BaseDriver, model: type[Model], owner_column: str, owne
 
 def _set_item(driver: BaseDriver, model: type[Model], owner_column: str, owner: Any,
               key: Any, value: Any, revive: bool, now: Any) -> None:
+    driver.lock_key(model, **{owner_column: owner, "key": key})
     of_key = query.and_(query.eq(owner_column, owner), query.eq("key", key))
     live, dead = driver.live(model), model.deleted == True  # noqa: E712
     for attempt in range(UPSERT_ATTEMPTS):

@@ -24,6 +24,7 @@ class SecurityAPI(BaseDriver):
 
     @writes
     def security_group_ensure_default(self, context):
+        self.lock_key(SecurityGroup, project_id=context.project_id, name="default")
         row = self._default_group(context)
         if row is not None:
             return True, self.record(SecurityGroup, row)
