@@ -13,7 +13,16 @@ in the spec's area files (spec/<area>.md), which the conformance suite tests.  T
 constraint helpers (`constraint`, `equal_any`, `not_equal`) build plain data in `novadb.api`
 and have no method here.
 """
+from __future__ import annotations
+
 import abc
+import collections
+import datetime
+from typing import Any, Collection, Mapping, Sequence
+
+from novadb.constraints import Constraint
+from novadb.context import RequestContext
+from novadb.records import Record
 
 
 class Driver(abc.ABC):
@@ -32,7 +41,7 @@ class Driver(abc.ABC):
     # -- schema ---------------------------------------------------------------------------------
 
     @abc.abstractmethod
-    def db_sync(self, version=None):
+    def db_sync(self, version: int | None = None) -> None:
         """Create or upgrade the schema of the configured store to `version` (None: latest).
 
         SQL drivers run their Alembic migrations, the Mongo driver creates its collections
@@ -44,7 +53,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def db_version(self):
+    def db_version(self) -> int | None:
         """The schema version of the configured store.
 
         :returns: the schema version (int), or None before `db_sync`.
@@ -54,7 +63,7 @@ class Driver(abc.ABC):
     # -- hosts: services, compute nodes, aggregates, agent builds, task logs ----------------------
 
     @abc.abstractmethod
-    def agent_build_create(self, context, values):
+    def agent_build_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a new agent build entry.
 
         :returns: the new agent build record (id assigned).
@@ -62,7 +71,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def agent_build_destroy(self, context, agent_update_id):
+    def agent_build_destroy(self, context: RequestContext, agent_update_id: int) -> None:
         """Destroy agent build entry.
 
         :returns: None.
@@ -70,7 +79,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def agent_build_get_all(self, context):
+    def agent_build_get_all(self, context: RequestContext) -> list[Record]:
         """Get all agent builds.
 
         :returns: list of agent build records; [] when none.
@@ -78,7 +87,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def agent_build_get_by_triple(self, context, hypervisor, os, architecture):
+    def agent_build_get_by_triple(self, context: RequestContext, hypervisor: str, os: str,
+                                  architecture: str) -> Record | None:
         """Get agent build by hypervisor/OS/architecture triple.
 
         :returns: the first agent build whose hypervisor, os and architecture all equal the
@@ -87,7 +97,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def agent_build_update(self, context, agent_build_id, values):
+    def agent_build_update(self, context: RequestContext, agent_build_id: int,
+                           values: Mapping[str, Any]) -> None:
         """Update agent build entry.
 
         :returns: None.
@@ -96,7 +107,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_create(self, context, values, metadata=None):
+    def aggregate_create(self, context: RequestContext, values: Mapping[str, Any],
+                         metadata: Mapping[str, Any] | None = None) -> Record:
         """Create a new aggregate with metadata.
 
         :returns: the new aggregate record, with `hosts` [] and `metadetails` the given `metadata`
@@ -107,7 +119,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_delete(self, context, aggregate_id):
+    def aggregate_delete(self, context: RequestContext, aggregate_id: int) -> None:
         """Delete an aggregate.
 
         :returns: None.
@@ -116,7 +128,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_get(self, context, aggregate_id):
+    def aggregate_get(self, context: RequestContext, aggregate_id: int) -> Record:
         """Get a specific aggregate by id.
 
         :returns: the aggregate record with `hosts` and `metadetails`.
@@ -125,7 +137,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_get_all(self, context):
+    def aggregate_get_all(self, context: RequestContext) -> list[Record]:
         """Get all aggregates.
 
         :returns: list of aggregate records (with `hosts`, `metadetails`); [] when none.
@@ -133,7 +145,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_get_by_host(self, context, host, key=None):
+    def aggregate_get_by_host(self, context: RequestContext, host: str,
+                              key: str | None = None) -> list[Record]:
         """Get a list of aggregates that host belongs to.
 
         :returns: the aggregates with a live membership for `host` (and, when `key` is given, a live
@@ -142,7 +155,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_host_add(self, context, aggregate_id, host):
+    def aggregate_host_add(self, context: RequestContext, aggregate_id: int, host: str) -> Record:
         """Add host to the aggregate.
 
         :returns: the membership record (aggregate_id, host, timestamps, deleted) as written.
@@ -152,7 +165,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_host_delete(self, context, aggregate_id, host):
+    def aggregate_host_delete(self, context: RequestContext, aggregate_id: int, host: str) -> None:
         """Delete the given host from the aggregate.
 
         :returns: None.
@@ -162,7 +175,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_host_get_all(self, context, aggregate_id):
+    def aggregate_host_get_all(self, context: RequestContext, aggregate_id: int) -> list[str]:
         """Get hosts for the specified aggregate.
 
         :returns: list of host name strings of the aggregate's membership rows (ascending row id);
@@ -172,7 +185,9 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_metadata_add(self, context, aggregate_id, metadata, set_delete=False):
+    def aggregate_metadata_add(self, context: RequestContext, aggregate_id: int,
+                               metadata: Mapping[str, Any],
+                               set_delete: bool = False) -> dict[str, str]:
         """Add/update metadata.
 
         If set_delete=True, it adds only.
@@ -184,7 +199,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_metadata_delete(self, context, aggregate_id, key):
+    def aggregate_metadata_delete(self, context: RequestContext, aggregate_id: int,
+                                  key: str) -> None:
         """Delete the given metadata key.
 
         :returns: None.
@@ -194,7 +210,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_metadata_get(self, context, aggregate_id):
+    def aggregate_metadata_get(self, context: RequestContext, aggregate_id: int) -> dict[str, str]:
         """Get metadata for the specified aggregate.
 
         :returns: dict key -> value; {} when the aggregate has no metadata.
@@ -203,7 +219,9 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_metadata_get_by_host(self, context, host, key=None):
+    def aggregate_metadata_get_by_host(
+            self, context: RequestContext, host: str, key: str | None = None
+    ) -> collections.defaultdict[str, set[str]]:
         """Get metadata for all aggregates that host belongs to.
 
         Returns a dictionary where each value is a set, this is to cover the case where there two
@@ -215,7 +233,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def aggregate_update(self, context, aggregate_id, values):
+    def aggregate_update(self, context: RequestContext, aggregate_id: int,
+                         values: Mapping[str, Any]) -> Record:
         """Update the attributes of an aggregates.
 
         If values contains a metadata key, it updates the aggregate metadata too.
@@ -227,7 +246,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def compute_node_create(self, context, values):
+    def compute_node_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a computeNode from the values dictionary.
 
         :returns: the new compute node record with `stats` (list of stat records).
@@ -235,7 +254,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def compute_node_get(self, context, compute_id):
+    def compute_node_get(self, context: RequestContext, compute_id: int) -> Record:
         """Get a computeNode.
 
         :returns: the compute node record with `service` and `stats`.
@@ -243,7 +262,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def compute_node_get_all(self, context):
+    def compute_node_get_all(self, context: RequestContext) -> list[Record]:
         """Get all computeNodes.
 
         :returns: list of compute node records, each with `service` and `stats`.
@@ -251,7 +270,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def compute_node_get_by_host(self, context, host):
+    def compute_node_get_by_host(self, context: RequestContext, host: str) -> Record | None:
         """Get the compute node of a host, or None.
 
         :returns: the first live compute node whose live service is on `host` (no relations), or
@@ -259,7 +278,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def compute_node_search_by_hypervisor(self, context, hypervisor_match):
+    def compute_node_search_by_hypervisor(self, context: RequestContext,
+                                          hypervisor_match: str) -> list[Record]:
         """Get computeNodes given a hypervisor hostname match string.
 
         :returns: the compute nodes (with `service`) whose hypervisor_hostname contains
@@ -268,7 +288,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def compute_node_statistics(self, context):
+    def compute_node_statistics(self, context: RequestContext) -> dict[str, int]:
         """Get aggregate statistics over all compute nodes.
 
         :returns: dict with the node `count` and the int sums of the capacity and usage columns
@@ -276,7 +296,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def compute_node_update(self, context, compute_id, values, prune_stats=False):
+    def compute_node_update(self, context: RequestContext, compute_id: int,
+                            values: Mapping[str, Any], prune_stats: bool = False) -> Record:
         """Set the given properties on a computeNode and update it.
 
         Raises NotFound if computeNode does not exist.
@@ -287,7 +308,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_create(self, context, values):
+    def service_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a service from the values dictionary.
 
         :returns: the new service record (defaults: disabled False, report_count 0,
@@ -296,7 +317,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_destroy(self, context, instance_id):
+    def service_destroy(self, context: RequestContext, instance_id: int) -> None:
         """Destroy the service or raise if it does not exist.
 
         :returns: None.
@@ -305,7 +326,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_get(self, context, service_id):
+    def service_get(self, context: RequestContext, service_id: int) -> Record:
         """Get a service or raise if it does not exist.
 
         :returns: the service record with `compute_node` (list of live compute nodes).
@@ -314,7 +335,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_get_all(self, context, disabled=None):
+    def service_get_all(self, context: RequestContext,
+                        disabled: bool | None = None) -> list[Record]:
         """Get all services.
 
         :returns: list of service records; [] when none.
@@ -322,7 +344,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_get_all_by_host(self, context, host):
+    def service_get_all_by_host(self, context: RequestContext, host: str) -> list[Record]:
         """Get all services for a given host.
 
         :returns: list of services with `host == host`, enabled and disabled alike.
@@ -330,7 +352,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_get_all_by_topic(self, context, topic):
+    def service_get_all_by_topic(self, context: RequestContext, topic: str) -> list[Record]:
         """Get all services for a given topic.
 
         :returns: list of services with `topic == topic and disabled == False`.
@@ -338,7 +360,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_get_all_compute_by_host(self, context, host):
+    def service_get_all_compute_by_host(self, context: RequestContext, host: str) -> list[Record]:
         """Get all compute services for a given host.
 
         :returns: the compute services on `host` (disabled included), each with `compute_node`.
@@ -347,7 +369,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_get_all_compute_sorted(self, context):
+    def service_get_all_compute_sorted(self, context: RequestContext) -> list[tuple[Record, int]]:
         """Get all compute services sorted by instance count.
 
         Returns: a list of (Service, instance_count) tuples.
@@ -358,7 +380,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_get_all_volume_sorted(self, context):
+    def service_get_all_volume_sorted(self, context: RequestContext) -> list[tuple[Record, int]]:
         """Get all volume services sorted by volume count.
 
         Returns: a list of (Service, volume_count) tuples.
@@ -369,7 +391,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_get_by_args(self, context, host, binary):
+    def service_get_by_args(self, context: RequestContext, host: str, binary: str) -> Record:
         """Get the state of a service by node name and binary.
 
         :returns: the first service with `host == host and binary == binary` (disabled included).
@@ -378,7 +400,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_get_by_host_and_topic(self, context, host, topic):
+    def service_get_by_host_and_topic(self, context: RequestContext, host: str,
+                                      topic: str) -> Record | None:
         """Get a service by host it's on and topic it listens to.
 
         :returns: the first live, enabled service with `host == host and topic == topic`, or None.
@@ -386,7 +409,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def service_update(self, context, service_id, values):
+    def service_update(self, context: RequestContext, service_id: int,
+                       values: Mapping[str, Any]) -> None:
         """Set the given properties on a service and update it.
 
         Raises NotFound if service does not exist.
@@ -397,8 +421,11 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def task_log_begin_task(self, context, task_name, period_beginning, period_ending, host,
-                            task_items=None, message=None, session=None):
+    def task_log_begin_task(self, context: RequestContext, task_name: str,
+                            period_beginning: datetime.datetime | str,
+                            period_ending: datetime.datetime | str, host: str,
+                            task_items: int | None = None, message: str | None = None,
+                            session: Any = None) -> Record:
         """Mark a task as started for a given host/time period.
 
         :returns: the new task log record (state 'RUNNING').
@@ -407,8 +434,10 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def task_log_end_task(self, context, task_name, period_beginning, period_ending, host, errors,
-                          message=None, session=None):
+    def task_log_end_task(self, context: RequestContext, task_name: str,
+                          period_beginning: datetime.datetime | str,
+                          period_ending: datetime.datetime | str, host: str, errors: int,
+                          message: str | None = None, session: Any = None) -> Record:
         """Mark a task as complete for a given host/time period.
 
         :returns: the updated task log record (state 'DONE').
@@ -417,8 +446,10 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def task_log_get(self, context, task_name, period_beginning, period_ending, host, state=None,
-                     session=None):
+    def task_log_get(self, context: RequestContext, task_name: str,
+                     period_beginning: datetime.datetime | str,
+                     period_ending: datetime.datetime | str, host: str, state: str | None = None,
+                     session: Any = None) -> Record | None:
         """Get the task log of a task, audit period and host.
 
         :returns: the first task log matching the task, period and host (and `state` when given), or
@@ -427,8 +458,10 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def task_log_get_all(self, context, task_name, period_beginning, period_ending, host=None,
-                         state=None, session=None):
+    def task_log_get_all(self, context: RequestContext, task_name: str,
+                         period_beginning: datetime.datetime | str,
+                         period_ending: datetime.datetime | str, host: str | None = None,
+                         state: str | None = None, session: Any = None) -> list[Record]:
         """Get all task logs of a task and audit period.
 
         :returns: the task logs of that task and period, filtered on `host` and `state` when given.
@@ -438,7 +471,8 @@ class Driver(abc.ABC):
     # -- compute_extras: block devices, bandwidth, certificates, consoles, key pairs, migrations
 
     @abc.abstractmethod
-    def block_device_mapping_create(self, context, values):
+    def block_device_mapping_create(self, context: RequestContext,
+                                    values: Mapping[str, Any]) -> Record:
         """Create an entry of block device mapping.
 
         :returns: the new mapping record.
@@ -446,44 +480,49 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def block_device_mapping_destroy(self, context, bdm_id):
+    def block_device_mapping_destroy(self, context: RequestContext, bdm_id: int) -> None:
         """Destroy the block device mapping.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def block_device_mapping_destroy_by_instance_and_device(self, context, instance_uuid,
-                                                            device_name):
+    def block_device_mapping_destroy_by_instance_and_device(self, context: RequestContext,
+                                                            instance_uuid: str,
+                                                            device_name: str) -> None:
         """Destroy the block device mapping.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def block_device_mapping_destroy_by_instance_and_volume(self, context, instance_uuid,
-                                                            volume_id):
+    def block_device_mapping_destroy_by_instance_and_volume(self, context: RequestContext,
+                                                            instance_uuid: str,
+                                                            volume_id: str) -> None:
         """Destroy the block device mapping.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def block_device_mapping_get_all_by_instance(self, context, instance_uuid):
+    def block_device_mapping_get_all_by_instance(self, context: RequestContext,
+                                                 instance_uuid: str) -> list[Record]:
         """Get all block device mapping belonging to an instance.
 
         :returns: list of the instance's mapping records (no relations); [] when none.
         """
 
     @abc.abstractmethod
-    def block_device_mapping_update(self, context, bdm_id, values):
+    def block_device_mapping_update(self, context: RequestContext, bdm_id: int,
+                                    values: Mapping[str, Any]) -> None:
         """Update an entry of block device mapping.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def block_device_mapping_update_or_create(self, context, values):
+    def block_device_mapping_update_or_create(self, context: RequestContext,
+                                              values: Mapping[str, Any]) -> None:
         """Update an entry of block device mapping.
 
         If not existed, create a new entry.
@@ -493,7 +532,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def bw_usage_get_by_uuids(self, context, uuids, start_period):
+    def bw_usage_get_by_uuids(self, context: RequestContext, uuids: Sequence[str],
+                              start_period: datetime.datetime) -> list[Record]:
         """Return bw usages for instance(s) in a given audit period.
 
         :returns: the bandwidth usage records of those uuids for exactly `start_period`; [] when
@@ -501,7 +541,9 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def bw_usage_update(self, context, uuid, mac, start_period, bw_in, bw_out, last_refreshed=None):
+    def bw_usage_update(self, context: RequestContext, uuid: str, mac: str,
+                        start_period: datetime.datetime, bw_in: int, bw_out: int,
+                        last_refreshed: datetime.datetime | None = None) -> None:
         """Update cached bandwidth usage for an instance's network based on mac address.
 
         Creates new record if needed.
@@ -510,7 +552,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def certificate_create(self, context, values):
+    def certificate_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a certificate from the values dictionary.
 
         :returns: the new certificate record (user_id, project_id, file_name).
@@ -518,7 +560,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def certificate_get_all_by_project(self, context, project_id):
+    def certificate_get_all_by_project(self, context: RequestContext,
+                                       project_id: str) -> list[Record]:
         """Get all certificates for a project.
 
         :returns: list of certificates with `project_id == project_id`; [] when none.
@@ -526,7 +569,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def certificate_get_all_by_user(self, context, user_id):
+    def certificate_get_all_by_user(self, context: RequestContext, user_id: str) -> list[Record]:
         """Get all certificates for a user.
 
         :returns: list of certificates with `user_id == user_id`; [] when none.
@@ -534,7 +577,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def certificate_get_all_by_user_and_project(self, context, user_id, project_id):
+    def certificate_get_all_by_user_and_project(self, context: RequestContext, user_id: str,
+                                                project_id: str) -> list[Record]:
         """Get all certificates for a user and project.
 
         :returns: list of certificates matching both user_id and project_id; [] when none.
@@ -542,7 +586,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def console_create(self, context, values):
+    def console_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a console.
 
         :returns: the new console record (instance_name, instance_uuid, password, port, pool_id).
@@ -550,14 +594,15 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def console_delete(self, context, console_id):
+    def console_delete(self, context: RequestContext, console_id: int) -> None:
         """Delete a console.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def console_get(self, context, console_id, instance_uuid=None):
+    def console_get(self, context: RequestContext, console_id: int,
+                    instance_uuid: str | None = None) -> Record:
         """Get a specific console (possibly on a given instance).
 
         :returns: the console record with `pool` (its console pool record).
@@ -566,14 +611,16 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def console_get_all_by_instance(self, context, instance_uuid):
+    def console_get_all_by_instance(self, context: RequestContext,
+                                    instance_uuid: str) -> list[Record]:
         """Get consoles for a given instance.
 
         :returns: the instance's consoles, each with `pool`; [] when none.
         """
 
     @abc.abstractmethod
-    def console_get_by_pool_instance(self, context, pool_id, instance_uuid):
+    def console_get_by_pool_instance(self, context: RequestContext, pool_id: int,
+                                     instance_uuid: str) -> Record:
         """Get console entry for a given instance and pool.
 
         :returns: the first console with that pool_id and instance_uuid, with `pool`.
@@ -581,7 +628,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def console_pool_create(self, context, values):
+    def console_pool_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create console pool.
 
         :returns: the new console pool record (address, username, password, console_type,
@@ -590,7 +637,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def console_pool_get_all_by_host_type(self, context, host, console_type):
+    def console_pool_get_all_by_host_type(self, context: RequestContext, host: str,
+                                          console_type: str) -> list[Record]:
         """Fetch all pools for given proxy host and type.
 
         :returns: the pools of that proxy host and console type, each with all its `consoles`; []
@@ -598,7 +646,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def console_pool_get_by_host_type(self, context, compute_host, proxy_host, console_type):
+    def console_pool_get_by_host_type(self, context: RequestContext, compute_host: str,
+                                      proxy_host: str, console_type: str) -> Record:
         """Fetch a console pool for a given proxy host, compute host, and type.
 
         :returns: the first pool matching proxy host, compute host and console type, with
@@ -607,14 +656,14 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def ec2_instance_create(self, context, instance_ec2_id):
+    def ec2_instance_create(self, context: RequestContext, instance_ec2_id: str) -> Record:
         """Create the ec2 id to instance uuid mapping on demand.
 
         :returns: the mapping record {id, uuid, ...}; `id` is the EC2 integer id (auto-assigned).
         """
 
     @abc.abstractmethod
-    def get_ec2_instance_id_by_uuid(self, context, instance_id):
+    def get_ec2_instance_id_by_uuid(self, context: RequestContext, instance_id: str) -> int:
         """Get ec2 id through uuid from instance_id_mappings table.
 
         :returns: the int EC2 id of the mapping for that uuid (lowest id if several).
@@ -622,7 +671,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def get_instance_uuid_by_ec2_id(self, context, ec2_id):
+    def get_instance_uuid_by_ec2_id(self, context: RequestContext, ec2_id: int | str) -> str:
         """Get uuid through ec2 id from instance_id_mappings table.
 
         :returns: the uuid string mapped to the integer EC2 id.
@@ -630,7 +679,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def key_pair_create(self, context, values):
+    def key_pair_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a key_pair from the values dictionary.
 
         :returns: the new key pair record (name, user_id, fingerprint, public_key).
@@ -638,7 +687,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def key_pair_destroy(self, context, user_id, name):
+    def key_pair_destroy(self, context: RequestContext, user_id: str, name: str) -> None:
         """Destroy the key_pair or raise if it does not exist.
 
         :returns: None.
@@ -647,7 +696,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def key_pair_destroy_all_by_user(self, context, user_id):
+    def key_pair_destroy_all_by_user(self, context: RequestContext, user_id: str) -> None:
         """Destroy all key_pairs by user.
 
         :returns: None.
@@ -655,7 +704,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def key_pair_get(self, context, user_id, name):
+    def key_pair_get(self, context: RequestContext, user_id: str, name: str) -> Record:
         """Get a key_pair or raise if it does not exist.
 
         :returns: the key pair record with that user_id and name.
@@ -664,7 +713,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def key_pair_get_all_by_user(self, context, user_id):
+    def key_pair_get_all_by_user(self, context: RequestContext, user_id: str) -> list[Record]:
         """Get all key_pairs by user.
 
         :returns: list of the user's key pairs; [] when none.
@@ -672,7 +721,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def migration_create(self, context, values):
+    def migration_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a migration record.
 
         :returns: the new migration record (source_compute, dest_compute, dest_host,
@@ -681,7 +730,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def migration_get(self, context, migration_id):
+    def migration_get(self, context: RequestContext, migration_id: int) -> Record:
         """Finds a migration by the id.
 
         :returns: the migration record.
@@ -690,7 +739,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def migration_get_by_instance_and_status(self, context, instance_uuid, status):
+    def migration_get_by_instance_and_status(self, context: RequestContext, instance_uuid: str,
+                                             status: str) -> Record:
         """Finds a migration by the instance uuid its migrating.
 
         :returns: the first migration with that instance_uuid and status (exact).
@@ -699,7 +749,9 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def migration_get_unconfirmed_by_dest_compute(self, context, confirm_window, dest_compute):
+    def migration_get_unconfirmed_by_dest_compute(self, context: RequestContext,
+                                                  confirm_window: int,
+                                                  dest_compute: str) -> list[Record]:
         """Finds all unconfirmed migrations within the confirmation window for a specific
         destination compute host.
 
@@ -709,7 +761,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def migration_update(self, context, id, values):
+    def migration_update(self, context: RequestContext, id: int,
+                         values: Mapping[str, Any]) -> Record:
         """Update a migration instance.
 
         :returns: the updated migration record.
@@ -718,14 +771,14 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def s3_image_create(self, context, image_uuid):
+    def s3_image_create(self, context: RequestContext, image_uuid: str) -> Record:
         """Create local s3 image represented by provided uuid.
 
         :returns: the new mapping record {id, uuid, ...}; `id` is the S3/EC2 integer image id.
         """
 
     @abc.abstractmethod
-    def s3_image_get(self, context, image_id):
+    def s3_image_get(self, context: RequestContext, image_id: int) -> Record:
         """Find local s3 image represented by the provided id.
 
         :returns: the mapping with that integer id.
@@ -733,7 +786,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def s3_image_get_by_uuid(self, context, image_uuid):
+    def s3_image_get_by_uuid(self, context: RequestContext, image_uuid: str) -> Record:
         """Find local s3 image represented by the provided uuid.
 
         :returns: the mapping for that uuid (lowest id if several).
@@ -743,21 +796,22 @@ class Driver(abc.ABC):
     # -- network: networks, fixed and floating IPs, virtual interfaces, DNS domains ---------------
 
     @abc.abstractmethod
-    def dnsdomain_get(self, context, fqdomain):
+    def dnsdomain_get(self, context: RequestContext, fqdomain: str) -> Record | None:
         """Get the db record for the specified domain.
 
         :returns: the live DNS-domain record, or None.
         """
 
     @abc.abstractmethod
-    def dnsdomain_list(self, context):
+    def dnsdomain_list(self, context: RequestContext) -> list[str]:
         """Get a list of all zones in our database, public and private.
 
         :returns: the domain names (strings, not records), ascending.
         """
 
     @abc.abstractmethod
-    def dnsdomain_register_for_project(self, context, fqdomain, project):
+    def dnsdomain_register_for_project(self, context: RequestContext, fqdomain: str,
+                                       project: str) -> None:
         """Associated a DNS domain with a project id.
 
         :returns: None.
@@ -765,7 +819,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def dnsdomain_register_for_zone(self, context, fqdomain, zone):
+    def dnsdomain_register_for_zone(self, context: RequestContext, fqdomain: str,
+                                    zone: str) -> None:
         """Associated a DNS domain with an availability zone.
 
         :returns: None.
@@ -773,7 +828,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def dnsdomain_unregister(self, context, fqdomain):
+    def dnsdomain_unregister(self, context: RequestContext, fqdomain: str) -> None:
         """Purge associations for the specified DNS zone.
 
         :returns: None.
@@ -781,7 +836,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_associate(self, context, address, instance_uuid, network_id=None, reserved=False):
+    def fixed_ip_associate(self, context: RequestContext, address: str | None, instance_uuid: str,
+                           network_id: int | None = None, reserved: bool = False) -> str:
         """Associate fixed ip to instance.
 
         Raises if fixed ip is not available.
@@ -795,7 +851,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_associate_pool(self, context, network_id, instance_uuid=None, host=None):
+    def fixed_ip_associate_pool(self, context: RequestContext, network_id: int,
+                                instance_uuid: str | None = None, host: str | None = None) -> str:
         """Find free ip in network and associate it to instance or host.
 
         Raises if one is not available.
@@ -807,7 +864,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_bulk_create(self, context, ips):
+    def fixed_ip_bulk_create(self, context: RequestContext,
+                             ips: Sequence[Mapping[str, Any]]) -> None:
         """Create a lot of fixed ips from the values dictionary.
 
         :returns: None.
@@ -816,7 +874,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_create(self, context, values):
+    def fixed_ip_create(self, context: RequestContext, values: Mapping[str, Any]) -> str:
         """Create a fixed ip from the values dictionary.
 
         :returns: the new row's `address` (a string, not the record).
@@ -825,7 +883,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_disassociate(self, context, address):
+    def fixed_ip_disassociate(self, context: RequestContext, address: str) -> None:
         """Disassociate a fixed ip from an instance by address.
 
         :returns: None.
@@ -835,7 +893,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_disassociate_all_by_timeout(self, context, host, time):
+    def fixed_ip_disassociate_all_by_timeout(self, context: RequestContext, host: str,
+                                             time: datetime.datetime) -> int:
         """Disassociate old fixed ips from host.
 
         :returns: the number of fixed IPs disassociated (int; 0 when none).
@@ -843,7 +902,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_get(self, context, id):
+    def fixed_ip_get(self, context: RequestContext, id: int) -> Record:
         """Get fixed ip by id or raise if it does not exist.
 
         :returns: the fixed-IP record (columns only; no joined relations).
@@ -853,7 +912,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_get_all(self, context):
+    def fixed_ip_get_all(self, context: RequestContext) -> list[Record]:
         """Get all defined fixed ips.
 
         :returns: list of every fixed-IP record, including soft-deleted ones.
@@ -862,7 +921,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_get_by_address(self, context, address):
+    def fixed_ip_get_by_address(self, context: RequestContext, address: str) -> Record:
         """Get a fixed ip by address or raise if it does not exist.
 
         :returns: the fixed-IP record with that address (first match).
@@ -873,7 +932,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_get_by_instance(self, context, instance_uuid):
+    def fixed_ip_get_by_instance(self, context: RequestContext, instance_uuid: str) -> list[Record]:
         """Get fixed ips by instance or raise if none exist.
 
         :returns: list of the instance's fixed-IP records.
@@ -882,7 +941,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_get_by_network_host(self, context, network_uuid, host):
+    def fixed_ip_get_by_network_host(self, context: RequestContext, network_uuid: int,
+                                     host: str) -> Record:
         """Get fixed ip for a host in a network.
 
         :returns: the first live fixed IP with `network_id == network_uuid` and `host == host`.
@@ -890,7 +950,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_get_network(self, context, address):
+    def fixed_ip_get_network(self, context: RequestContext, address: str) -> Record:
         """Get a network for a fixed ip by address.
 
         :returns: the network record of the fixed IP's `network_id`.
@@ -901,7 +961,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ip_update(self, context, address, values):
+    def fixed_ip_update(self, context: RequestContext, address: str,
+                        values: Mapping[str, Any]) -> None:
         """Create a fixed ip from the values dictionary.
 
         :returns: None.
@@ -912,14 +973,15 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def fixed_ips_by_virtual_interface(self, context, vif_id):
+    def fixed_ips_by_virtual_interface(self, context: RequestContext, vif_id: int) -> list[Record]:
         """Get fixed ips by virtual interface or raise if none exist.
 
         :returns: list of live fixed IPs with `virtual_interface_id == vif_id`.
         """
 
     @abc.abstractmethod
-    def floating_ip_allocate_address(self, context, project_id, pool):
+    def floating_ip_allocate_address(self, context: RequestContext, project_id: str,
+                                     pool: str | None) -> str:
         """Allocate free floating ip from specified pool and return the address.
 
         Raises if one is not available.
@@ -930,7 +992,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_bulk_create(self, context, ips):
+    def floating_ip_bulk_create(self, context: RequestContext,
+                                ips: Sequence[Mapping[str, Any]]) -> None:
         """Create a lot of floating ips from the values dictionary.
 
         :returns: None.
@@ -940,7 +1003,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_bulk_destroy(self, context, ips):
+    def floating_ip_bulk_destroy(self, context: RequestContext,
+                                 ips: Sequence[Mapping[str, Any]]) -> None:
         """Destroy a lot of floating ips from the values dictionary.
 
         :returns: None.
@@ -948,7 +1012,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_create(self, context, values):
+    def floating_ip_create(self, context: RequestContext, values: Mapping[str, Any]) -> str:
         """Create a floating ip from the values dictionary.
 
         :returns: the new row's `address` string (not the record).
@@ -959,7 +1023,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_deallocate(self, context, address):
+    def floating_ip_deallocate(self, context: RequestContext, address: str) -> None:
         """Deallocate a floating ip by address.
 
         :returns: None.
@@ -969,7 +1033,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_destroy(self, context, address):
+    def floating_ip_destroy(self, context: RequestContext, address: str) -> None:
         """Destroy the floating_ip or raise if it does not exist.
 
         :returns: None.
@@ -979,7 +1043,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_disassociate(self, context, address):
+    def floating_ip_disassociate(self, context: RequestContext, address: str) -> str | None:
         """Disassociate a floating ip from a fixed ip by address.
 
         Returns: the address of the existing fixed ip.
@@ -991,7 +1055,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_fixed_ip_associate(self, context, floating_address, fixed_address, host):
+    def floating_ip_fixed_ip_associate(self, context: RequestContext, floating_address: str,
+                                       fixed_address: str, host: str) -> None:
         """Associate a floating ip to a fixed_ip by address.
 
         :returns: None.
@@ -1002,7 +1067,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_get(self, context, id):
+    def floating_ip_get(self, context: RequestContext, id: int) -> Record:
         """Get a floating ip by id.
 
         :returns: the floating-IP record.
@@ -1010,7 +1075,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_get_all(self, context):
+    def floating_ip_get_all(self, context: RequestContext) -> list[Record]:
         """Get all floating ips.
 
         :returns: list of all live floating IPs.
@@ -1019,7 +1084,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_get_all_by_host(self, context, host):
+    def floating_ip_get_all_by_host(self, context: RequestContext, host: str) -> list[Record]:
         """Get all floating ips by host.
 
         :returns: list of live floating IPs with `host == host`.
@@ -1028,7 +1093,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_get_all_by_project(self, context, project_id):
+    def floating_ip_get_all_by_project(self, context: RequestContext,
+                                       project_id: str | None) -> list[Record]:
         """Get all floating ips by project.
 
         :returns: list of live floating IPs with `project_id == project_id` and
@@ -1037,7 +1103,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_get_by_address(self, context, address):
+    def floating_ip_get_by_address(self, context: RequestContext, address: str) -> Record:
         """Get a floating ip by address or raise if it doesn't exist.
 
         :returns: the floating-IP record (first match).
@@ -1047,7 +1113,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_get_by_fixed_address(self, context, fixed_address):
+    def floating_ip_get_by_fixed_address(self, context: RequestContext,
+                                         fixed_address: str) -> list[Record]:
         """Get a floating ips by fixed address.
 
         :returns: list of floating IPs whose `fixed_ip_id` is the id of the fixed IP with that
@@ -1058,14 +1125,15 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_get_by_fixed_ip_id(self, context, fixed_ip_id):
+    def floating_ip_get_by_fixed_ip_id(self, context: RequestContext,
+                                       fixed_ip_id: int) -> list[Record]:
         """Get a floating ips by fixed address.
 
         :returns: list of floating IPs with `fixed_ip_id == fixed_ip_id`; [] when none.
         """
 
     @abc.abstractmethod
-    def floating_ip_get_pools(self, context):
+    def floating_ip_get_pools(self, context: RequestContext) -> list[dict[str, str | None]]:
         """Returns a list of floating ip pools.
 
         :returns: one plain dict `{'name': pool}` per distinct pool (None included), ascending name,
@@ -1073,7 +1141,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_set_auto_assigned(self, context, address):
+    def floating_ip_set_auto_assigned(self, context: RequestContext, address: str) -> None:
         """Set auto_assigned flag to floating ip.
 
         :returns: None.
@@ -1083,7 +1151,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def floating_ip_update(self, context, address, values):
+    def floating_ip_update(self, context: RequestContext, address: str,
+                           values: Mapping[str, Any]) -> None:
         """Update a floating ip by address or raise if it doesn't exist.
 
         :returns: None.
@@ -1094,7 +1163,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_get_floating_address(self, context, instance_id):
+    def instance_get_floating_address(self, context: RequestContext,
+                                      instance_id: int) -> str | None:
         """Get the first floating ip address of an instance.
 
         :returns: the address of the first floating IP on the instance's first fixed IP, or None.
@@ -1103,7 +1173,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_associate(self, context, project_id, network_id=None, force=False):
+    def network_associate(self, context: RequestContext, project_id: str,
+                          network_id: int | None = None, force: bool = False) -> Record:
         """Associate a free network to a project.
 
         :returns: the network record now (or already) associated with the project.
@@ -1112,7 +1183,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_count(self, context):
+    def network_count(self, context: RequestContext) -> int:
         """Return the number of networks.
 
         :returns: int, the number of network rows visible.
@@ -1120,7 +1191,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_count_reserved_ips(self, context, network_id):
+    def network_count_reserved_ips(self, context: RequestContext, network_id: int) -> int:
         """Return the number of reserved ips in the network.
 
         :returns: int, the number of live fixed IPs of the network with `reserved=True`.
@@ -1128,7 +1199,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_create_fixed_ips(self, context, network_id, num_vpn_clients):
+    def network_create_fixed_ips(self, context: RequestContext, network_id: int,
+                                 num_vpn_clients: int) -> None:
         """Create the ips for the network, reserving sepecified ips.
 
         :returns: None.
@@ -1138,7 +1210,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_create_safe(self, context, values):
+    def network_create_safe(self, context: RequestContext,
+                            values: Mapping[str, Any]) -> Record | None:
         """Create a network from the values dict.
 
         The network is only returned if the create succeeds. If the create violates constraints
@@ -1153,7 +1226,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_delete_safe(self, context, network_id):
+    def network_delete_safe(self, context: RequestContext, network_id: int) -> None:
         """Delete network with key network_id.
 
         This method assumes that the network is not associated with any project.
@@ -1165,7 +1238,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_disassociate(self, context, network_id):
+    def network_disassociate(self, context: RequestContext, network_id: int) -> None:
         """Disassociate the network from project or raise if it does not exist.
 
         :returns: None.
@@ -1174,7 +1247,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_get(self, context, network_id, project_only='allow_none'):
+    def network_get(self, context: RequestContext, network_id: int,
+                    project_only: bool | str = 'allow_none') -> Record:
         """Get a network or raise if it does not exist.
 
         :returns: the network record.
@@ -1182,7 +1256,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_get_all(self, context):
+    def network_get_all(self, context: RequestContext) -> list[Record]:
         """Return all defined networks.
 
         :returns: list of all live networks (not scoped: users see every project's networks).
@@ -1190,7 +1264,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_get_all_by_host(self, context, host):
+    def network_get_all_by_host(self, context: RequestContext, host: str) -> list[Record]:
         """All networks for which the given host is the network host.
 
         :returns: the live networks on `host`, directly or through a fixed IP on `host`, each once.
@@ -1198,7 +1272,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_get_all_by_instance(self, context, instance_id):
+    def network_get_all_by_instance(self, context: RequestContext,
+                                    instance_id: str) -> list[Record]:
         """Get all networks by instance id or raise if none exist.
 
         :returns: the live networks in which the instance (uuid `instance_id`) holds a live fixed
@@ -1208,7 +1283,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_get_all_by_uuids(self, context, network_uuids, project_only='allow_none'):
+    def network_get_all_by_uuids(self, context: RequestContext, network_uuids: Sequence[str],
+                                 project_only: bool | str = 'allow_none') -> list[Record]:
         """Return networks by ids.
 
         :returns: list of live networks whose `uuid` is in `network_uuids` (order: ascending id, not
@@ -1219,7 +1295,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_get_associated_fixed_ips(self, context, network_id, host=None):
+    def network_get_associated_fixed_ips(self, context: RequestContext, network_id: int,
+                                         host: str | None = None) -> list[dict[str, Any]]:
         """Get all network's ips that have been associated.
 
         :returns: one plain dict per associated fixed IP (address, instance, vif and instance
@@ -1228,7 +1305,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_get_by_bridge(self, context, bridge):
+    def network_get_by_bridge(self, context: RequestContext, bridge: str) -> Record:
         """Get a network by bridge or raise if it does not exist.
 
         :returns: the first live network with `bridge == bridge`.
@@ -1237,7 +1314,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_get_by_cidr(self, context, cidr):
+    def network_get_by_cidr(self, context: RequestContext, cidr: str) -> Record:
         """Get a network by cidr or raise if it does not exist.
 
         :returns: the first live network whose `cidr == cidr` or `cidr_v6 == cidr`.
@@ -1247,7 +1324,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_get_by_instance(self, context, instance_id):
+    def network_get_by_instance(self, context: RequestContext, instance_id: str) -> Record:
         """Get a network by instance id or raise if it does not exist.
 
         :returns: the first (lowest id) network of `network_get_all_by_instance`.
@@ -1256,7 +1333,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_get_by_uuid(self, context, uuid):
+    def network_get_by_uuid(self, context: RequestContext, uuid: str) -> Record:
         """Get a network by uuid or raise if it does not exist.
 
         :returns: the first live network with that `uuid`.
@@ -1265,7 +1342,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_get_index(self, context, network_id):
+    def network_get_index(self, context: RequestContext, network_id: int) -> int:
         """Get non-conflicting index for network.
 
         :returns: int, the 0-based position of the network among live networks ordered by id.
@@ -1274,7 +1351,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_set_cidr(self, context, network_id, cidr):
+    def network_set_cidr(self, context: RequestContext, network_id: int, cidr: str) -> None:
         """Set the Classless Inner Domain Routing for the network.
 
         :returns: None.
@@ -1284,7 +1361,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_set_host(self, context, network_id, host_id):
+    def network_set_host(self, context: RequestContext, network_id: int, host_id: str) -> str:
         """Safely set the host for network.
 
         :returns: the network's `host` after the call: `host_id` if it was unset, otherwise the host
@@ -1294,7 +1371,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def network_update(self, context, network_id, values):
+    def network_update(self, context: RequestContext, network_id: int,
+                       values: Mapping[str, Any]) -> Record:
         """Set the given properties on a network and update it.
 
         Raises NotFound if network does not exist.
@@ -1307,7 +1385,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def project_get_networks(self, context, project_id, associate=True):
+    def project_get_networks(self, context: RequestContext, project_id: str | None,
+                             associate: bool = True) -> list[Record]:
         """Return the network associated with the project.
 
         If associate is true, it will attempt to associate a new network if one is not found,
@@ -1320,7 +1399,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def virtual_interface_create(self, context, values):
+    def virtual_interface_create(self, context: RequestContext,
+                                 values: Mapping[str, Any]) -> Record:
         """Create a virtual interface record in the database.
 
         :returns: the new vif record.
@@ -1329,14 +1409,15 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def virtual_interface_delete(self, context, vif_id):
+    def virtual_interface_delete(self, context: RequestContext, vif_id: int) -> None:
         """Delete virtual interface record from the database.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def virtual_interface_delete_by_instance(self, context, instance_id):
+    def virtual_interface_delete_by_instance(self, context: RequestContext,
+                                             instance_id: str) -> None:
         """Delete virtual interface records associated with instance.
 
         :returns: None.
@@ -1344,28 +1425,30 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def virtual_interface_get(self, context, vif_id):
+    def virtual_interface_get(self, context: RequestContext, vif_id: int) -> Record | None:
         """Gets a virtual interface from the table.
 
         :returns: the vif record with that id, or None.
         """
 
     @abc.abstractmethod
-    def virtual_interface_get_all(self, context):
+    def virtual_interface_get_all(self, context: RequestContext) -> list[Record]:
         """Gets all virtual interfaces from the table.
 
         :returns: list of every vif record.
         """
 
     @abc.abstractmethod
-    def virtual_interface_get_by_address(self, context, address):
+    def virtual_interface_get_by_address(self, context: RequestContext,
+                                         address: str) -> Record | None:
         """Gets a virtual interface from the table filtering on address.
 
         :returns: the vif with that MAC `address`, or None.
         """
 
     @abc.abstractmethod
-    def virtual_interface_get_by_instance(self, context, instance_id):
+    def virtual_interface_get_by_instance(self, context: RequestContext,
+                                          instance_id: str) -> list[Record]:
         """Gets all virtual_interfaces for instance.
 
         :returns: list of vifs with `instance_uuid == instance_id` ([] when none).
@@ -1373,7 +1456,9 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def virtual_interface_get_by_instance_and_network(self, context, instance_id, network_id):
+    def virtual_interface_get_by_instance_and_network(self, context: RequestContext,
+                                                      instance_id: str,
+                                                      network_id: int) -> Record | None:
         """Gets all virtual interfaces for instance.
 
         :returns: the first vif with `instance_uuid == instance_id` and `network_id == network_id`,
@@ -1381,7 +1466,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def virtual_interface_get_by_uuid(self, context, vif_uuid):
+    def virtual_interface_get_by_uuid(self, context: RequestContext,
+                                      vif_uuid: str) -> Record | None:
         """Gets a virtual interface from the table filtering on vif uuid.
 
         :returns: the vif with that `uuid`, or None.
@@ -1390,7 +1476,8 @@ class Driver(abc.ABC):
     # -- volume: volumes, snapshots, volume types, iSCSI targets, SM storage, EC2 ids -------------
 
     @abc.abstractmethod
-    def ec2_snapshot_create(self, context, snapshot_id, forced_id=None):
+    def ec2_snapshot_create(self, context: RequestContext, snapshot_id: str,
+                            forced_id: int | None = None) -> Record:
         """Create the ec2 id to snapshot uuid mapping on demand.
 
         :returns: the mapping record (`id` the EC2 integer id, `uuid` the snapshot id), new or
@@ -1399,7 +1486,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def ec2_volume_create(self, context, volume_id, forced_id=None):
+    def ec2_volume_create(self, context: RequestContext, volume_id: str,
+                          forced_id: int | None = None) -> Record:
         """Create the ec2 id to volume uuid mapping on demand.
 
         :returns: the mapping record (`id` the EC2 integer id, `uuid` the volume id), new or
@@ -1408,7 +1496,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def get_ec2_snapshot_id_by_uuid(self, context, snapshot_id):
+    def get_ec2_snapshot_id_by_uuid(self, context: RequestContext, snapshot_id: str) -> int:
         """Get the ec2 id of a snapshot uuid.
 
         :returns: the integer EC2 id mapped to that snapshot uuid (first match).
@@ -1416,7 +1504,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def get_ec2_volume_id_by_uuid(self, context, volume_id):
+    def get_ec2_volume_id_by_uuid(self, context: RequestContext, volume_id: str) -> int:
         """Get the ec2 id of a volume uuid.
 
         :returns: the integer EC2 id mapped to that volume uuid.
@@ -1424,7 +1512,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def get_snapshot_uuid_by_ec2_id(self, context, ec2_id):
+    def get_snapshot_uuid_by_ec2_id(self, context: RequestContext, ec2_id: int | str) -> str:
         """Get the snapshot uuid of an ec2 id.
 
         :returns: the snapshot uuid string mapped to that integer id.
@@ -1432,7 +1520,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def get_volume_uuid_by_ec2_id(self, context, ec2_id):
+    def get_volume_uuid_by_ec2_id(self, context: RequestContext, ec2_id: int | str) -> str:
         """Get the volume uuid of an ec2 id.
 
         :returns: the volume uuid string mapped to that integer id.
@@ -1440,7 +1528,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def iscsi_target_count_by_host(self, context, host):
+    def iscsi_target_count_by_host(self, context: RequestContext, host: str) -> int:
         """Return count of export devices.
 
         :returns: int, number of iSCSI target rows with `host == host` (used or free).
@@ -1448,7 +1536,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def iscsi_target_create_safe(self, context, values):
+    def iscsi_target_create_safe(self, context: RequestContext,
+                                 values: Mapping[str, Any]) -> Record | None:
         """Create an iscsi_target from the values dictionary.
 
         The device is not returned. If the create violates the unique constraints because the
@@ -1461,7 +1550,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_backend_conf_create(self, context, values):
+    def sm_backend_conf_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a new SM Backend Config entry.
 
         :returns: the new backend-config record (integer `id`).
@@ -1470,7 +1559,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_backend_conf_delete(self, context, sm_backend_conf_id):
+    def sm_backend_conf_delete(self, context: RequestContext, sm_backend_conf_id: int) -> None:
         """Delete a SM Backend Config.
 
         :returns: None.
@@ -1478,7 +1567,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_backend_conf_get(self, context, sm_backend_conf_id):
+    def sm_backend_conf_get(self, context: RequestContext, sm_backend_conf_id: int) -> Record:
         """Get a specific SM Backend Config.
 
         :returns: the backend-config record.
@@ -1487,7 +1576,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_backend_conf_get_all(self, context):
+    def sm_backend_conf_get_all(self, context: RequestContext) -> list[Record]:
         """Get all SM Backend Configs.
 
         :returns: list of all backend-config records; [] when none.
@@ -1495,7 +1584,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_backend_conf_get_by_sr(self, context, sr_uuid):
+    def sm_backend_conf_get_by_sr(self, context: RequestContext, sr_uuid: str | None) -> Record:
         """Get a specific SM Backend Config.
 
         :returns: the first backend config with `sr_uuid == sr_uuid`.
@@ -1504,7 +1593,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_backend_conf_update(self, context, sm_backend_conf_id, values):
+    def sm_backend_conf_update(self, context: RequestContext, sm_backend_conf_id: int,
+                               values: Mapping[str, Any]) -> Record:
         """Update a SM Backend Config entry.
 
         :returns: the updated backend-config record.
@@ -1514,7 +1604,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_flavor_create(self, context, values):
+    def sm_flavor_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a new SM Flavor entry.
 
         :returns: the new SM flavor record (integer `id`, `label`, `description`).
@@ -1523,7 +1613,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_flavor_delete(self, context, sm_flavor_id):
+    def sm_flavor_delete(self, context: RequestContext, sm_flavor_id: int) -> None:
         """Delete a SM Flavor.
 
         :returns: None.
@@ -1531,7 +1621,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_flavor_get(self, context, sm_flavor_id):
+    def sm_flavor_get(self, context: RequestContext, sm_flavor_id: int | str) -> Record:
         """Get a specific SM Flavor.
 
         :returns: the SM flavor record with that id.
@@ -1540,7 +1630,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_flavor_get_all(self, context):
+    def sm_flavor_get_all(self, context: RequestContext) -> list[Record]:
         """Get all SM Flavors.
 
         :returns: list of all SM flavor records.
@@ -1548,7 +1638,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_flavor_get_by_label(self, context, sm_flavor_label):
+    def sm_flavor_get_by_label(self, context: RequestContext, sm_flavor_label: str) -> Record:
         """Get a specific SM Flavor given label.
 
         :returns: the first SM flavor with `label == sm_flavor_label`.
@@ -1557,7 +1647,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_flavor_update(self, context, sm_flavor_id, values):
+    def sm_flavor_update(self, context: RequestContext, sm_flavor_id: int,
+                         values: Mapping[str, Any]) -> Record:
         """Update a SM Flavor entry.
 
         :returns: the updated SM flavor record.
@@ -1567,7 +1658,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_volume_create(self, context, values):
+    def sm_volume_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a new child Zone entry.
 
         :returns: the new SM volume record (`id` = the volume's uuid, `backend_id`, `vdi_uuid`).
@@ -1575,14 +1666,14 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_volume_delete(self, context, volume_id):
+    def sm_volume_delete(self, context: RequestContext, volume_id: str) -> None:
         """Delete a child Zone.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def sm_volume_get(self, context, volume_id):
+    def sm_volume_get(self, context: RequestContext, volume_id: str) -> Record:
         """Get a specific child Zone.
 
         :returns: the SM volume record.
@@ -1590,14 +1681,15 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def sm_volume_get_all(self, context):
+    def sm_volume_get_all(self, context: RequestContext) -> list[Record]:
         """Get all child Zones.
 
         :returns: list of all SM volume records.
         """
 
     @abc.abstractmethod
-    def sm_volume_update(self, context, volume_id, values):
+    def sm_volume_update(self, context: RequestContext, volume_id: str,
+                         values: Mapping[str, Any]) -> Record:
         """Update a child Zone entry.
 
         :returns: the updated SM volume record.
@@ -1606,7 +1698,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def snapshot_create(self, context, values):
+    def snapshot_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a snapshot from the values dictionary.
 
         :returns: the new snapshot record.
@@ -1614,7 +1706,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def snapshot_destroy(self, context, snapshot_id):
+    def snapshot_destroy(self, context: RequestContext, snapshot_id: str) -> None:
         """Destroy the snapshot or raise if it does not exist.
 
         :returns: None.
@@ -1622,7 +1714,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def snapshot_get(self, context, snapshot_id):
+    def snapshot_get(self, context: RequestContext, snapshot_id: str) -> Record:
         """Get a snapshot or raise if it does not exist.
 
         :returns: the snapshot record.
@@ -1630,7 +1722,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def snapshot_get_all(self, context):
+    def snapshot_get_all(self, context: RequestContext) -> list[Record]:
         """Get all snapshots.
 
         :returns: list of all snapshot records.
@@ -1638,7 +1730,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def snapshot_get_all_by_project(self, context, project_id):
+    def snapshot_get_all_by_project(self, context: RequestContext, project_id: str) -> list[Record]:
         """Get all snapshots belonging to a project.
 
         :returns: list of snapshots with `project_id == project_id`; [] when none.
@@ -1646,14 +1738,15 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def snapshot_get_all_for_volume(self, context, volume_id):
+    def snapshot_get_all_for_volume(self, context: RequestContext, volume_id: str) -> list[Record]:
         """Get all snapshots for a volume.
 
         :returns: list of live snapshots with `volume_id == volume_id`; [] when none.
         """
 
     @abc.abstractmethod
-    def snapshot_update(self, context, snapshot_id, values):
+    def snapshot_update(self, context: RequestContext, snapshot_id: str,
+                        values: Mapping[str, Any]) -> None:
         """Set the given properties on a snapshot and update it.
 
         Raises NotFound if snapshot does not exist.
@@ -1664,7 +1757,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_allocate_iscsi_target(self, context, volume_id, host):
+    def volume_allocate_iscsi_target(self, context: RequestContext, volume_id: str,
+                                     host: str) -> int:
         """Atomically allocate a free iscsi_target from the pool.
 
         :returns: the `target_num` (int) of the target now bound to the volume.
@@ -1673,7 +1767,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_attached(self, context, volume_id, instance_id, mountpoint):
+    def volume_attached(self, context: RequestContext, volume_id: str, instance_id: str,
+                        mountpoint: str) -> None:
         """Ensure that a volume is set as attached.
 
         :returns: None.
@@ -1683,7 +1778,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_create(self, context, values):
+    def volume_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a volume from the values dictionary.
 
         :returns: the created volume as `volume_get` returns it (with `volume_metadata` and
@@ -1692,7 +1787,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_destroy(self, context, volume_id):
+    def volume_destroy(self, context: RequestContext, volume_id: str) -> Record:
         """Destroy the volume or raise if it does not exist.
 
         :returns: the volume record as read before the delete, with `deleted=True` and `deleted_at`
@@ -1702,7 +1797,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_detached(self, context, volume_id):
+    def volume_detached(self, context: RequestContext, volume_id: str) -> None:
         """Ensure that a volume is set as detached.
 
         :returns: None.
@@ -1711,7 +1806,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_get(self, context, volume_id):
+    def volume_get(self, context: RequestContext, volume_id: str) -> Record:
         """Get a volume or raise if it does not exist.
 
         :returns: the volume record with `volume_metadata` and `volume_type` loaded.
@@ -1719,7 +1814,9 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_get_active_by_window(self, context, begin, end=None, project_id=None):
+    def volume_get_active_by_window(self, context: RequestContext, begin: datetime.datetime,
+                                    end: datetime.datetime | None = None,
+                                    project_id: str | None = None) -> list[Record]:
         """Get all the volumes inside the window.
 
         Specifying a project_id will filter for a certain project.
@@ -1729,7 +1826,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_get_all(self, context):
+    def volume_get_all(self, context: RequestContext) -> list[Record]:
         """Get all volumes.
 
         :returns: list of all volumes with `volume_metadata` and `volume_type`.
@@ -1737,7 +1834,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_get_all_by_host(self, context, host):
+    def volume_get_all_by_host(self, context: RequestContext, host: str) -> list[Record]:
         """Get all volumes belonging to a host.
 
         :returns: list of volumes with `host == host`, relations loaded; [] when none.
@@ -1745,7 +1842,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_get_all_by_instance_uuid(self, context, instance_uuid):
+    def volume_get_all_by_instance_uuid(self, context: RequestContext,
+                                        instance_uuid: str) -> list[Record]:
         """Get all volumes belonging to an instance.
 
         :returns: list of live volumes with `instance_uuid == instance_uuid`, relations loaded; []
@@ -1754,7 +1852,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_get_all_by_project(self, context, project_id):
+    def volume_get_all_by_project(self, context: RequestContext, project_id: str) -> list[Record]:
         """Get all volumes belonging to a project.
 
         :returns: list of volumes with `project_id == project_id`, relations loaded.
@@ -1762,7 +1860,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_get_by_ec2_id(self, context, ec2_id):
+    def volume_get_by_ec2_id(self, context: RequestContext, ec2_id: int) -> Record:
         """Get a volume by ec2 id.
 
         :returns: the volume (as `volume_get`) whose uuid is mapped to integer `ec2_id`.
@@ -1770,7 +1868,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_get_iscsi_target_num(self, context, volume_id):
+    def volume_get_iscsi_target_num(self, context: RequestContext, volume_id: str) -> int:
         """Get the target num (tid) allocated to the volume.
 
         :returns: int, the `target_num` of the first target whose `volume_id == volume_id`.
@@ -1779,7 +1877,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_metadata_delete(self, context, volume_id, key):
+    def volume_metadata_delete(self, context: RequestContext, volume_id: str, key: str) -> None:
         """Delete the given metadata item.
 
         :returns: None.
@@ -1787,7 +1885,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_metadata_get(self, context, volume_id):
+    def volume_metadata_get(self, context: RequestContext, volume_id: str) -> dict[str, Any]:
         """Get all metadata for a volume.
 
         :returns: a plain dict `{key: value}` of the volume's live metadata ({} when none).
@@ -1795,7 +1893,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_metadata_update(self, context, volume_id, metadata, delete):
+    def volume_metadata_update(self, context: RequestContext, volume_id: str,
+                               metadata: Mapping[str, Any], delete: bool) -> dict[str, Any]:
         """Update metadata if it exists, otherwise create it.
 
         :returns: the volume's resulting metadata, a dict {key: value} of its live rows after the
@@ -1804,7 +1903,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_type_create(self, context, values):
+    def volume_type_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a new volume type.
 
         :returns: the new volume-type record; its `extra_specs` is a list of the created spec
@@ -1815,7 +1914,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_type_destroy(self, context, name):
+    def volume_type_destroy(self, context: RequestContext, name: str) -> None:
         """Delete a volume type.
 
         :returns: None.
@@ -1824,14 +1923,16 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_type_extra_specs_delete(self, context, volume_type_id, key):
+    def volume_type_extra_specs_delete(self, context: RequestContext, volume_type_id: int,
+                                       key: str) -> None:
         """Delete the given extra specs item.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def volume_type_extra_specs_get(self, context, volume_type_id):
+    def volume_type_extra_specs_get(self, context: RequestContext,
+                                    volume_type_id: int) -> dict[str, Any]:
         """Get all extra specs for a volume type.
 
         :returns: a plain dict `{key: value}` of the type's live extra specs; {} when none or when
@@ -1839,7 +1940,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_type_extra_specs_update_or_create(self, context, volume_type_id, extra_specs):
+    def volume_type_extra_specs_update_or_create(self, context: RequestContext, volume_type_id: int,
+                                                 extra_specs: Mapping[str, Any]) -> dict[str, Any]:
         """Create or update volume type extra specs.
 
         This adds or modifies the key/value pairs specified in the extra specs dict argument.
@@ -1850,7 +1952,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_type_get(self, context, id):
+    def volume_type_get(self, context: RequestContext, id: int) -> dict[str, Any]:
         """Get volume type by id.
 
         :returns: plain dict of the type's columns with `extra_specs` as a dict of its live specs.
@@ -1858,14 +1960,15 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_type_get_all(self, context, inactive=False):
+    def volume_type_get_all(self, context: RequestContext,
+                            inactive: bool = False) -> dict[str, dict[str, Any]]:
         """Get all volume types.
 
         :returns: plain dict name -> type dict (as `volume_type_get`); {} when none.
         """
 
     @abc.abstractmethod
-    def volume_type_get_by_name(self, context, name):
+    def volume_type_get_by_name(self, context: RequestContext, name: str) -> dict[str, Any]:
         """Get volume type by name.
 
         :returns: a plain dict as `volume_type_get`.
@@ -1873,7 +1976,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def volume_update(self, context, volume_id, values):
+    def volume_update(self, context: RequestContext, volume_id: str,
+                      values: Mapping[str, Any]) -> Record:
         """Set the given properties on a volume and update it.
 
         Raises NotFound if volume does not exist.
@@ -1886,7 +1990,8 @@ class Driver(abc.ABC):
     # -- quota: quotas, quota classes, usages, reservations, per-project counts -------------------
 
     @abc.abstractmethod
-    def floating_ip_count_by_project(self, context, project_id, session=None):
+    def floating_ip_count_by_project(self, context: RequestContext, project_id: str,
+                                     session: Any = None) -> int:
         """Count floating ips used by project.
 
         :returns: int, the number of live floating IPs with `project_id == project_id` and
@@ -1895,7 +2000,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_data_get_for_project(self, context, project_id, session=None):
+    def instance_data_get_for_project(self, context: RequestContext, project_id: str,
+                                      session: Any = None) -> tuple[int, int, int]:
         """Get (instance_count, total_cores, total_ram) for project.
 
         :returns: `(instance_count, total_vcpus, total_memory_mb)` over the project's live
@@ -1904,7 +2010,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def key_pair_count_by_user(self, context, user_id):
+    def key_pair_count_by_user(self, context: RequestContext, user_id: str) -> int:
         """Count number of key pairs for the given user ID.
 
         :returns: int, the number of live key pairs with `user_id == user_id`.
@@ -1912,7 +2018,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_class_create(self, context, class_name, resource, limit):
+    def quota_class_create(self, context: RequestContext, class_name: str, resource: str,
+                           limit: int | None) -> Record:
         """Create a quota class for the given name and resource.
 
         :returns: the new quota-class record (`class_name`, `resource`, `hard_limit=limit`).
@@ -1921,7 +2028,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_class_destroy(self, context, class_name, resource):
+    def quota_class_destroy(self, context: RequestContext, class_name: str, resource: str) -> None:
         """Destroy the quota class or raise if it does not exist.
 
         :returns: None.
@@ -1930,7 +2037,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_class_destroy_all_by_name(self, context, class_name):
+    def quota_class_destroy_all_by_name(self, context: RequestContext, class_name: str) -> None:
         """Destroy all quotas associated with a given quota class.
 
         :returns: None.
@@ -1938,7 +2045,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_class_get(self, context, class_name, resource):
+    def quota_class_get(self, context: RequestContext, class_name: str, resource: str) -> Record:
         """Retrieve a quota class or raise if it does not exist.
 
         :returns: the live quota-class record for (`class_name`, `resource`).
@@ -1946,7 +2053,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_class_get_all_by_name(self, context, class_name):
+    def quota_class_get_all_by_name(self, context: RequestContext,
+                                    class_name: str) -> dict[str, Any]:
         """Retrieve all quotas associated with a given quota class.
 
         :returns: plain dict `{'class_name': class_name, resource: hard_limit, ...}`.
@@ -1954,7 +2062,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_class_update(self, context, class_name, resource, limit):
+    def quota_class_update(self, context: RequestContext, class_name: str, resource: str,
+                           limit: int | None) -> None:
         """Update a quota class or raise if it does not exist.
 
         :returns: None.
@@ -1963,7 +2072,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_create(self, context, project_id, resource, limit):
+    def quota_create(self, context: RequestContext, project_id: str, resource: str,
+                     limit: int | None) -> Record:
         """Create a quota for the given project and resource.
 
         :returns: the new quota record (`project_id`, `resource`, `hard_limit=limit`).
@@ -1972,7 +2082,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_destroy(self, context, project_id, resource):
+    def quota_destroy(self, context: RequestContext, project_id: str, resource: str) -> None:
         """Destroy the quota or raise if it does not exist.
 
         :returns: None.
@@ -1981,7 +2091,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_destroy_all_by_project(self, context, project_id):
+    def quota_destroy_all_by_project(self, context: RequestContext, project_id: str) -> None:
         """Destroy all quotas associated with a given project.
 
         :returns: None.
@@ -1989,7 +2099,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_get(self, context, project_id, resource):
+    def quota_get(self, context: RequestContext, project_id: str, resource: str) -> Record:
         """Retrieve a quota or raise if it does not exist.
 
         :returns: the live quota record for (`project_id`, `resource`).
@@ -1997,7 +2107,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_get_all_by_project(self, context, project_id):
+    def quota_get_all_by_project(self, context: RequestContext, project_id: str) -> dict[str, Any]:
         """Retrieve all quotas associated with a given project.
 
         :returns: plain dict `{'project_id': project_id, resource: hard_limit, ...}`.
@@ -2005,7 +2115,10 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_reserve(self, context, resources, quotas, deltas, expire, until_refresh, max_age):
+    def quota_reserve(self, context: RequestContext, resources: Mapping[str, Any],
+                      quotas: Mapping[str, int | None], deltas: Mapping[str, int],
+                      expire: datetime.datetime, until_refresh: int | None,
+                      max_age: int) -> list[str]:
         """Check quotas and create appropriate reservations.
 
         :returns: the new reservation uuids, one per entry of `deltas`, in its iteration order.
@@ -2015,7 +2128,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_update(self, context, project_id, resource, limit):
+    def quota_update(self, context: RequestContext, project_id: str, resource: str,
+                     limit: int | None) -> None:
         """Update a quota or raise if it does not exist.
 
         :returns: None.
@@ -2024,7 +2138,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_usage_create(self, context, project_id, resource, in_use, reserved, until_refresh):
+    def quota_usage_create(self, context: RequestContext, project_id: str, resource: str,
+                           in_use: int, reserved: int, until_refresh: int | None) -> Record:
         """Create a quota usage for the given project and resource.
 
         :returns: the new usage record (`total = in_use + reserved` is readable on it).
@@ -2033,7 +2148,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_usage_destroy(self, context, project_id, resource):
+    def quota_usage_destroy(self, context: RequestContext, project_id: str, resource: str) -> None:
         """Destroy the quota usage or raise if it does not exist.
 
         :returns: None.
@@ -2042,7 +2157,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_usage_get(self, context, project_id, resource):
+    def quota_usage_get(self, context: RequestContext, project_id: str, resource: str) -> Record:
         """Retrieve a quota usage or raise if it does not exist.
 
         :returns: the live usage record for (`project_id`, `resource`).
@@ -2050,7 +2165,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_usage_get_all_by_project(self, context, project_id):
+    def quota_usage_get_all_by_project(self, context: RequestContext,
+                                       project_id: str) -> dict[str, Any]:
         """Retrieve all usage associated with a given resource.
 
         :returns: plain dict `{'project_id': project_id, resource: {'in_use': n, 'reserved': m},
@@ -2059,7 +2175,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def quota_usage_update(self, context, project_id, resource, in_use, reserved, until_refresh):
+    def quota_usage_update(self, context: RequestContext, project_id: str, resource: str,
+                           in_use: int, reserved: int, until_refresh: int | None) -> None:
         """Update a quota usage or raise if it does not exist.
 
         :returns: None.
@@ -2068,14 +2185,16 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def reservation_commit(self, context, reservations):
+    def reservation_commit(self, context: RequestContext, reservations: Sequence[str]) -> None:
         """Commit quota reservations.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def reservation_create(self, context, uuid, usage, project_id, resource, delta, expire):
+    def reservation_create(self, context: RequestContext, uuid: str, usage: Mapping[str, Any],
+                           project_id: str, resource: str, delta: int,
+                           expire: datetime.datetime) -> Record:
         """Create a reservation for the given project and resource.
 
         :returns: the new reservation record.
@@ -2084,7 +2203,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def reservation_destroy(self, context, uuid):
+    def reservation_destroy(self, context: RequestContext, uuid: str) -> None:
         """Destroy the reservation or raise if it does not exist.
 
         :returns: None.
@@ -2093,7 +2212,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def reservation_expire(self, context):
+    def reservation_expire(self, context: RequestContext) -> None:
         """Roll back any expired reservations.
 
         :returns: None.
@@ -2101,7 +2220,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def reservation_get(self, context, uuid):
+    def reservation_get(self, context: RequestContext, uuid: str) -> Record:
         """Retrieve a reservation or raise if it does not exist.
 
         :returns: the live reservation record (columns only, `usage` not loaded).
@@ -2109,7 +2228,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def reservation_get_all_by_project(self, context, project_id):
+    def reservation_get_all_by_project(self, context: RequestContext,
+                                       project_id: str) -> dict[str, Any]:
         """Retrieve all reservations associated with a given project.
 
         :returns: plain dict `{'project_id': project_id, resource: {uuid: delta, ...}, ...}`.
@@ -2117,14 +2237,15 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def reservation_rollback(self, context, reservations):
+    def reservation_rollback(self, context: RequestContext, reservations: Sequence[str]) -> None:
         """Roll back quota reservations.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def volume_data_get_for_project(self, context, project_id, session=None):
+    def volume_data_get_for_project(self, context: RequestContext, project_id: str,
+                                    session: Any = None) -> tuple[int, int]:
         """Get (volume_count, gigabytes) for project.
 
         :returns: a 2-tuple of ints `(volume_count, sum(size))` over the project's live volumes;
@@ -2135,7 +2256,8 @@ class Driver(abc.ABC):
     # -- security: security groups and rules, provider firewall rules -----------------------------
 
     @abc.abstractmethod
-    def instance_add_security_group(self, context, instance_id, security_group_id):
+    def instance_add_security_group(self, context: RequestContext, instance_id: str,
+                                    security_group_id: int) -> None:
         """Associate the given security group with the given instance.
 
         :returns: None.
@@ -2144,7 +2266,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_remove_security_group(self, context, instance_id, security_group_id):
+    def instance_remove_security_group(self, context: RequestContext, instance_id: str,
+                                       security_group_id: int) -> None:
         """Disassociate the given security group from the given instance.
 
         :returns: None.
@@ -2152,7 +2275,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def provider_fw_rule_create(self, context, rule):
+    def provider_fw_rule_create(self, context: RequestContext, rule: Mapping[str, Any]) -> Record:
         """Add a firewall rule at the provider level (all hosts & instances).
 
         :returns: the new provider firewall rule record.
@@ -2161,7 +2284,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def provider_fw_rule_destroy(self, context, rule_id):
+    def provider_fw_rule_destroy(self, context: RequestContext, rule_id: int) -> None:
         """Delete a provider firewall rule from the database.
 
         :returns: None.
@@ -2169,7 +2292,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def provider_fw_rule_get_all(self, context):
+    def provider_fw_rule_get_all(self, context: RequestContext) -> list[Record]:
         """Get all provider-level firewall rules.
 
         :returns: list of provider firewall rule records; [] when none.
@@ -2177,7 +2300,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_count_by_project(self, context, project_id, session=None):
+    def security_group_count_by_project(self, context: RequestContext, project_id: str,
+                                        session: Any = None) -> int:
         """Count number of security groups in a project.
 
         :returns: int, number of live groups of the project (the 'default' group counts).
@@ -2185,7 +2309,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_create(self, context, values):
+    def security_group_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a new security group.
 
         :returns: the new group record (name, description, user_id, project_id) with `rules` [].
@@ -2193,14 +2317,14 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_destroy(self, context, security_group_id):
+    def security_group_destroy(self, context: RequestContext, security_group_id: int) -> None:
         """Deletes a security group.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def security_group_ensure_default(self, context):
+    def security_group_ensure_default(self, context: RequestContext) -> tuple[bool, Record]:
         """Ensure default security group exists for a project_id.
 
         Returns a tuple with the first element being a bool indicating if the default security group
@@ -2212,14 +2336,15 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_exists(self, context, project_id, group_name):
+    def security_group_exists(self, context: RequestContext, project_id: str,
+                              group_name: str) -> bool:
         """Indicates if a group name exists in a project.
 
         :returns: True when the project has a live group with that exact name, else False.
         """
 
     @abc.abstractmethod
-    def security_group_get(self, context, security_group_id):
+    def security_group_get(self, context: RequestContext, security_group_id: int) -> Record:
         """Get security group by its id.
 
         :returns: the group record with `rules` and `instances`.
@@ -2227,21 +2352,23 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_get_all(self, context):
+    def security_group_get_all(self, context: RequestContext) -> list[Record]:
         """Get all security groups.
 
         :returns: list of all groups of all projects, each with `rules`; [] when none.
         """
 
     @abc.abstractmethod
-    def security_group_get_by_instance(self, context, instance_id):
+    def security_group_get_by_instance(self, context: RequestContext,
+                                       instance_id: int) -> list[Record]:
         """Get security groups to which the instance is assigned.
 
         :returns: the live groups attached to the instance, each with `rules`; [] when none.
         """
 
     @abc.abstractmethod
-    def security_group_get_by_name(self, context, project_id, group_name):
+    def security_group_get_by_name(self, context: RequestContext, project_id: str,
+                                   group_name: str) -> Record:
         """Returns a security group with the specified name from a project.
 
         :returns: the live group of that project with that exact name, with `instances` and `rules`.
@@ -2249,14 +2376,15 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_get_by_project(self, context, project_id):
+    def security_group_get_by_project(self, context: RequestContext,
+                                      project_id: str) -> list[Record]:
         """Get all security groups belonging to a project.
 
         :returns: list of the project's live groups, each with `rules`; [] when none.
         """
 
     @abc.abstractmethod
-    def security_group_in_use(self, context, group_id):
+    def security_group_in_use(self, context: RequestContext, group_id: int) -> bool:
         """Indicates if a security group is currently in use.
 
         :returns: True when a live association row for the group points at a live instance, else
@@ -2264,7 +2392,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_rule_count_by_group(self, context, security_group_id):
+    def security_group_rule_count_by_group(self, context: RequestContext,
+                                           security_group_id: int) -> int:
         """Count rules in a given security group.
 
         :returns: int, number of live rules whose parent_group_id is the group (0 for an unknown
@@ -2272,7 +2401,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_rule_create(self, context, values):
+    def security_group_rule_create(self, context: RequestContext,
+                                   values: Mapping[str, Any]) -> Record:
         """Create a new security group.
 
         :returns: the new rule record (parent_group_id, protocol, from_port, to_port, cidr,
@@ -2282,7 +2412,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_rule_destroy(self, context, security_group_rule_id):
+    def security_group_rule_destroy(self, context: RequestContext,
+                                    security_group_rule_id: int) -> None:
         """Deletes a security group rule.
 
         :returns: None.
@@ -2290,7 +2421,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_rule_get(self, context, security_group_rule_id):
+    def security_group_rule_get(self, context: RequestContext,
+                                security_group_rule_id: int) -> Record:
         """Gets a security group rule.
 
         :returns: the rule record.
@@ -2298,7 +2430,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_rule_get_by_security_group(self, context, security_group_id):
+    def security_group_rule_get_by_security_group(self, context: RequestContext,
+                                                  security_group_id: int) -> list[Record]:
         """Get all rules for a given security group.
 
         :returns: the group's rules, each with `grantee_group`, its `instances` and their
@@ -2306,7 +2439,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def security_group_rule_get_by_security_group_grantee(self, context, security_group_id):
+    def security_group_rule_get_by_security_group_grantee(self, context: RequestContext,
+                                                          security_group_id: int) -> list[Record]:
         """Get all rules that grant access to the given security group.
 
         :returns: the rules (no relations) whose grantee group is this group; [] when none.
@@ -2315,7 +2449,7 @@ class Driver(abc.ABC):
     # -- instances: instances, metadata, info caches, faults --------------------------------------
 
     @abc.abstractmethod
-    def instance_create(self, context, values):
+    def instance_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create an instance from the values dictionary.
 
         :returns: the new instance record with `metadata`, `system_metadata`, `info_cache`,
@@ -2325,7 +2459,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_destroy(self, context, instance_uuid, constraint=None):
+    def instance_destroy(self, context: RequestContext, instance_uuid: str,
+                         constraint: Constraint | None = None) -> Record:
         """Destroy the instance or raise if it does not exist.
 
         :returns: the instance record (relations as before the delete) showing deleted=True and its
@@ -2337,7 +2472,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_fault_create(self, context, values):
+    def instance_fault_create(self, context: RequestContext,
+                              values: Mapping[str, Any]) -> dict[str, Any]:
         """Create a new Instance Fault.
 
         :returns: the new fault as a plain dict, equal to its entry in
@@ -2346,14 +2482,16 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_fault_get_by_instance_uuids(self, context, instance_uuids):
+    def instance_fault_get_by_instance_uuids(
+            self, context: RequestContext, instance_uuids: Sequence[str]
+    ) -> dict[str, list[dict[str, Any]]]:
         """Get all instance faults for the provided instance_uuids.
 
         :returns: dict uuid -> list of fault dicts, newest first ([] for a uuid without faults).
         """
 
     @abc.abstractmethod
-    def instance_get(self, context, instance_id):
+    def instance_get(self, context: RequestContext, instance_id: int) -> Record:
         """Get an instance or raise if it does not exist.
 
         :returns: the full instance record (groups with `rules`) for the integer id.
@@ -2361,7 +2499,10 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_get_active_by_window(self, context, begin, end=None, project_id=None, host=None):
+    def instance_get_active_by_window(self, context: RequestContext, begin: datetime.datetime,
+                                      end: datetime.datetime | None = None,
+                                      project_id: str | None = None,
+                                      host: str | None = None) -> list[Record]:
         """Get instances active during a certain time window.
 
         Specifying a project_id will filter for a certain project. Specifying a host will filter for
@@ -2372,8 +2513,11 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_get_active_by_window_joined(self, context, begin, end=None, project_id=None,
-                                             host=None):
+    def instance_get_active_by_window_joined(self, context: RequestContext,
+                                             begin: datetime.datetime,
+                                             end: datetime.datetime | None = None,
+                                             project_id: str | None = None,
+                                             host: str | None = None) -> list[Record]:
         """Get instances and joins active during a certain time window.
 
         Specifying a project_id will filter for a certain project. Specifying a host will filter for
@@ -2384,7 +2528,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_get_all(self, context, columns_to_join=None):
+    def instance_get_all(self, context: RequestContext,
+                         columns_to_join: Sequence[str] | None = None) -> list[Record]:
         """Get all instances.
 
         :returns: every instance, with the standard relations or exactly the relations named in
@@ -2394,8 +2539,10 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_get_all_by_filters(self, context, filters, sort_key='created_at', sort_dir='desc',
-                                    limit=None, marker=None):
+    def instance_get_all_by_filters(self, context: RequestContext, filters: Mapping[str, Any],
+                                    sort_key: str = 'created_at', sort_dir: str = 'desc',
+                                    limit: int | None = None,
+                                    marker: str | None = None) -> list[Record]:
         """Get all instances that match all filters.
 
         :returns: the matching instances with the standard relations, sorted by `sort_key`,
@@ -2406,7 +2553,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_get_all_by_host(self, context, host):
+    def instance_get_all_by_host(self, context: RequestContext, host: str) -> list[Record]:
         """Get all instances belonging to a host.
 
         :returns: list of instances with `host == host`, each with the standard relations.
@@ -2414,7 +2561,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_get_all_by_host_and_not_type(self, context, host, type_id=None):
+    def instance_get_all_by_host_and_not_type(self, context: RequestContext, host: str,
+                                              type_id: int | None = None) -> list[Record]:
         """Get all instances belonging to a host with a different type_id.
 
         :returns: list of instances with `host == host and instance_type_id != type_id`, with the
@@ -2423,7 +2571,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_get_all_by_project(self, context, project_id):
+    def instance_get_all_by_project(self, context: RequestContext, project_id: str) -> list[Record]:
         """Get all instances belonging to a project.
 
         :returns: list of the project's instances with the standard relations; [] when none.
@@ -2431,7 +2579,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_get_all_by_reservation(self, context, reservation_id):
+    def instance_get_all_by_reservation(self, context: RequestContext,
+                                        reservation_id: str) -> list[Record]:
         """Get all instances belonging to a reservation.
 
         :returns: list of instances with `reservation_id == reservation_id`, with the standard
@@ -2439,7 +2588,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_get_all_hung_in_rebooting(self, context, reboot_window):
+    def instance_get_all_hung_in_rebooting(self, context: RequestContext,
+                                           reboot_window: int) -> list[Record]:
         """Get all instances stuck in a rebooting state.
 
         :returns: the instances (no relations) rebooting since at least `reboot_window` seconds.
@@ -2447,7 +2597,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_get_by_uuid(self, context, uuid):
+    def instance_get_by_uuid(self, context: RequestContext, uuid: str) -> Record:
         """Get an instance or raise if it does not exist.
 
         :returns: the full instance record (groups with `rules`).
@@ -2455,7 +2605,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_info_cache_create(self, context, values):
+    def instance_info_cache_create(self, context: RequestContext,
+                                   values: Mapping[str, Any]) -> Record:
         """Create a new instance cache record in the table.
 
         :returns: the new info cache record.
@@ -2464,70 +2615,78 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_info_cache_delete(self, context, instance_uuid):
+    def instance_info_cache_delete(self, context: RequestContext, instance_uuid: str) -> None:
         """Delete an existing instance_info_cache record.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def instance_info_cache_get(self, context, instance_uuid):
+    def instance_info_cache_get(self, context: RequestContext, instance_uuid: str) -> Record | None:
         """Get an instance info cache from the table.
 
         :returns: the info cache record for the uuid, or None when there is none.
         """
 
     @abc.abstractmethod
-    def instance_info_cache_update(self, context, instance_uuid, values):
+    def instance_info_cache_update(self, context: RequestContext, instance_uuid: str,
+                                   values: Mapping[str, Any]) -> Record:
         """Update an instance info cache record in the table.
 
         :returns: the info cache record after the call.
         """
 
     @abc.abstractmethod
-    def instance_metadata_delete(self, context, instance_uuid, key):
+    def instance_metadata_delete(self, context: RequestContext, instance_uuid: str,
+                                 key: str) -> None:
         """Delete the given metadata item.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def instance_metadata_get(self, context, instance_uuid):
+    def instance_metadata_get(self, context: RequestContext, instance_uuid: str) -> dict[str, Any]:
         """Get all metadata for an instance.
 
         :returns: dict key -> value of the instance's live metadata; {} for an unknown instance.
         """
 
     @abc.abstractmethod
-    def instance_metadata_update(self, context, instance_uuid, metadata, delete):
+    def instance_metadata_update(self, context: RequestContext, instance_uuid: str,
+                                 metadata: Mapping[str, Any], delete: bool) -> Mapping[str, Any]:
         """Update metadata if it exists, otherwise create it.
 
         :returns: the `metadata` argument itself, not the merged result.
         """
 
     @abc.abstractmethod
-    def instance_system_metadata_delete(self, context, instance_uuid, key):
+    def instance_system_metadata_delete(self, context: RequestContext, instance_uuid: str,
+                                        key: str) -> None:
         """Delete the given system metadata item.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def instance_system_metadata_get(self, context, instance_uuid):
+    def instance_system_metadata_get(self, context: RequestContext,
+                                     instance_uuid: str) -> dict[str, Any]:
         """Get all system metadata for an instance.
 
         :returns: dict key -> value; {} for an unknown instance.
         """
 
     @abc.abstractmethod
-    def instance_system_metadata_update(self, context, instance_uuid, metadata, delete):
+    def instance_system_metadata_update(self, context: RequestContext, instance_uuid: str,
+                                        metadata: Mapping[str, Any],
+                                        delete: bool) -> dict[str, Any]:
         """Update metadata if it exists, otherwise create it.
 
         :returns: the instance's resulting system metadata, a dict of its live rows.
         """
 
     @abc.abstractmethod
-    def instance_test_and_set(self, context, instance_uuid, attr, ok_states, new_state):
+    def instance_test_and_set(self, context: RequestContext, instance_uuid: str, attr: str,
+                              ok_states: Collection[Any], new_state: Any) -> None:
         """Atomically check if an instance is in a valid state, and if it is, set the instance into
         a new state.
 
@@ -2538,7 +2697,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_update(self, context, instance_uuid, values):
+    def instance_update(self, context: RequestContext, instance_uuid: str,
+                        values: Mapping[str, Any]) -> Record:
         """Set the given properties on an instance and update it.
 
         Raises NotFound if instance does not exist.
@@ -2550,7 +2710,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_update_and_get_original(self, context, instance_uuid, values):
+    def instance_update_and_get_original(self, context: RequestContext, instance_uuid: str,
+                                         values: Mapping[str, Any]) -> tuple[Record, Record]:
         """Set the given properties on an instance and update it.
 
         Return a shallow copy of the original instance reference, as well as the updated one: a
@@ -2567,7 +2728,8 @@ class Driver(abc.ABC):
     # -- flavors: flavors (instance types), access lists, extra specs -----------------------------
 
     @abc.abstractmethod
-    def instance_type_access_add(self, context, flavor_id, project_id):
+    def instance_type_access_add(self, context: RequestContext, flavor_id: str | int,
+                                 project_id: str) -> Record:
         """Add flavor access for project.
 
         :returns: the access record (instance_type_id, project_id, timestamps, deleted).
@@ -2577,7 +2739,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_type_access_get_by_flavor_id(self, context, flavor_id):
+    def instance_type_access_get_by_flavor_id(self, context: RequestContext,
+                                              flavor_id: str | int) -> list[Record]:
         """Get flavor access by flavor id.
 
         :returns: list of the flavor's live access records; [] when none.
@@ -2586,7 +2749,8 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_type_access_remove(self, context, flavor_id, project_id):
+    def instance_type_access_remove(self, context: RequestContext, flavor_id: str | int,
+                                    project_id: str) -> None:
         """Remove flavor access for project.
 
         :returns: None.
@@ -2596,7 +2760,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_type_create(self, context, values):
+    def instance_type_create(self, context: RequestContext, values: Mapping[str, Any]) -> Record:
         """Create a new instance type.
 
         :returns: the new flavor dict (with `extra_specs`).
@@ -2606,7 +2770,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_type_destroy(self, context, name):
+    def instance_type_destroy(self, context: RequestContext, name: str | None) -> None:
         """Delete an instance type.
 
         :returns: None.
@@ -2615,14 +2779,16 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_type_extra_specs_delete(self, context, flavor_id, key):
+    def instance_type_extra_specs_delete(self, context: RequestContext, flavor_id: str | int,
+                                         key: str) -> None:
         """Delete the given extra specs item.
 
         :returns: None.
         """
 
     @abc.abstractmethod
-    def instance_type_extra_specs_get(self, context, flavor_id):
+    def instance_type_extra_specs_get(self, context: RequestContext,
+                                      flavor_id: str | int) -> dict[str, Any]:
         """Get all extra specs for an instance type.
 
         :returns: dict key -> value of the live extra specs of that flavorid; {} for an unknown
@@ -2630,7 +2796,9 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_type_extra_specs_update_or_create(self, context, flavor_id, extra_specs):
+    def instance_type_extra_specs_update_or_create(
+            self, context: RequestContext, flavor_id: str | int, extra_specs: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """Create or update instance type extra specs.
 
         This adds or modifies the key/value pairs specified in the extra specs dict argument.
@@ -2641,7 +2809,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_type_get(self, context, id):
+    def instance_type_get(self, context: RequestContext, id: int | str) -> Record:
         """Get instance type by id.
 
         :returns: the flavor dict for the integer id.
@@ -2649,14 +2817,15 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_type_get_all(self, context, inactive=False, filters=None):
+    def instance_type_get_all(self, context: RequestContext, inactive: bool = False,
+                              filters: Mapping[str, Any] | None = None) -> list[Record]:
         """Get all instance types.
 
         :returns: list of flavor dicts sorted by name ascending.
         """
 
     @abc.abstractmethod
-    def instance_type_get_by_flavor_id(self, context, id):
+    def instance_type_get_by_flavor_id(self, context: RequestContext, id: str | int) -> Record:
         """Get instance type by flavor id.
 
         :returns: the flavor dict whose flavorid equals `id` (compared as text).
@@ -2664,7 +2833,7 @@ class Driver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def instance_type_get_by_name(self, context, name):
+    def instance_type_get_by_name(self, context: RequestContext, name: str) -> Record:
         """Get instance type by name.
 
         :returns: the flavor dict with that name (exact match).

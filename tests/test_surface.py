@@ -6,6 +6,7 @@ import inspect
 import json
 import ast
 import pathlib
+import typing
 
 import pytest
 
@@ -41,6 +42,25 @@ def test_driver_method_matches_api_signature(name):
     method = getattr(Driver, name)
     assert getattr(method, "__isabstractmethod__", False), name
     assert _params(method, skip_self=True) == _params(getattr(novadb, name))
+    assert (inspect.signature(method).return_annotation
+            == inspect.signature(getattr(novadb, name)).return_annotation)
+
+
+def _assert_fully_annotated(func, skip_self=False):
+    sig = inspect.signature(func)
+    assert sig.return_annotation is not inspect.Signature.empty, func
+    for param in _params(func, skip_self):
+        assert param.annotation is not inspect.Parameter.empty, (func, param.name)
+    typing.get_type_hints(func)  # every annotation names something importable
+
+
+def test_public_surface_is_annotated_and_its_hints_resolve():
+    for name in api.__all__:
+        _assert_fully_annotated(getattr(api, name))
+    for name in DATA_NAMES:
+        assert _params(getattr(api, name))[0].annotation == "RequestContext", name
+    for name in DATA_NAMES + ["db_sync", "db_version"]:
+        _assert_fully_annotated(getattr(Driver, name), skip_self=True)
 
 
 @pytest.mark.parametrize("name", DATA_NAMES)
