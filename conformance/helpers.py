@@ -14,7 +14,7 @@ import datetime
 import itertools
 import threading
 import uuid as uuid_module
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import pytest
 
@@ -167,6 +167,27 @@ def user(read_deleted: str = "no", user_id: str = "fake-user",
 def incomplete() -> nova_context.RequestContext:
     """A non-admin context with a user but no project (neither admin nor user context)."""
     return nova_context.RequestContext("lonely-user", None, is_admin=False)
+
+
+def assert_guarded(call: Callable[..., Any], args: Sequence[Any], guard: str,
+                   state: Callable[[], Any]) -> None:
+    """`call` checks its context before reading or writing anything (context.md §0):
+    a None context is refused; an admin-only (`guard` "admin") function refuses
+    every non-admin context; an any-context ("any") one refuses contexts lacking a
+    user or a project; "none" takes any context.  `state` shows nothing was written."""
+    no_user = nova_context.RequestContext(None, "fake-project")
+    with writes_nothing(state):
+        with raises(exception.NotAuthorized):
+            call(None, *args)
+        if guard == "admin":
+            for ctx in (user(), user(read_deleted="yes"), incomplete(), no_user,
+                        nova_context.RequestContext("u", "fake-project", roles=["member"])):
+                with raises(exception.AdminRequired):
+                    call(ctx, *args)
+        elif guard == "any":
+            for ctx in (incomplete(), no_user):
+                with raises(exception.NotAuthorized):
+                    call(ctx, *args)
 
 
 # -- builders (hosts area) -------------------------------------------------------------------

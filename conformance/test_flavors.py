@@ -398,21 +398,13 @@ def _guard_args(flavor):
 @covers(*GUARDS)
 @pytest.mark.parametrize("function", sorted(GUARDS))
 def test_flavors_functions_check_their_context_first(db, admin_ctx, user_ctx, function):
-    from novadb import context as nova_context
     from novadb.conformance.areas import AREAS
     assert set(GUARDS) == set(AREAS["flavors"])
     flavor = h.make_flavor(db, admin_ctx, is_public=False, extra_specs={"k": "v"})
     db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
     guard, args = GUARDS[function], _guard_args(flavor)[function]
     call = getattr(db, function)
-    refused = (h.user(), h.incomplete(), nova_context.RequestContext(None, "fake-project"))
-    with h.writes_nothing(lambda: h.flavors_state(db)):
-        with h.raises(exception.NotAuthorized):
-            call(None, *args)
-        for ctx in refused if guard == "admin" else refused[1:]:
-            with h.raises(exception.AdminRequired if guard == "admin"
-                          else exception.NotAuthorized):
-                call(ctx, *args)
+    h.assert_guarded(call, args, guard, lambda: h.flavors_state(db))
     call(admin_ctx if guard == "admin" else user_ctx, *args)
 
 

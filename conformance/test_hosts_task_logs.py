@@ -244,10 +244,4 @@ GUARDED = {
 @pytest.mark.parametrize("name", [pytest.param(n, marks=covers(n)) for n in GUARDED])
 def test_admin_only_task_log_functions_refuse_other_contexts(db, admin_ctx, user_ctx, name):
     h.begin_task(db, admin_ctx)
-    function = getattr(db, name)
-    with h.writes_nothing(lambda: _all(db)):
-        for ctx in (user_ctx, h.incomplete(), h.user(read_deleted="yes")):
-            with h.raises(exception.AdminRequired):
-                function(ctx, *GUARDED[name])
-        with h.raises(exception.NotAuthorized):
-            function(None, *GUARDED[name])
+    h.assert_guarded(getattr(db, name), GUARDED[name], "admin", lambda: _all(db))

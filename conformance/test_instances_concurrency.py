@@ -114,16 +114,6 @@ def test_security_group_ensure_default_race_creates_one_group(db):
     assert len({group.id for _, group in won}) == 1
 
 
-@covers("ec2_instance_create")
-def test_ec2_instance_create_race_maps_once(db):
-    uuid = h.new_uuid()
-    results = h.race(CALLERS, lambda i: db.ec2_instance_create(h.user(), uuid))
-    won, lost = h.split_race(results)
-    assert lost == []
-    assert len({mapping.id for mapping in won}) == 1
-    assert db.get_ec2_instance_id_by_uuid(h.user(), uuid) == won[0].id
-
-
 @covers("instance_metadata_update", "instance_system_metadata_update")
 def test_metadata_update_race_keeps_one_live_row_per_key(db):
     instance = _instance(db)

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple, Sequence
 from novadb import query
 from novadb.backends.mongo.indexes import BSON_TYPES
 from novadb.schema.types import Model
+from novadb.values import is_storable_text
 
 __all__ = ["Translation", "translate", "field", "sort_spec", "NOTHING", "contains_pattern"]
 
@@ -115,14 +116,6 @@ def _datetime_cmp(name: str, op: str, value: datetime.datetime) -> dict[str, Any
     return {name: {"$gt": low}}
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def contains_pattern(text: str) -> str:
     """A regular expression, read alike by PCRE and Python's `re`, finding
     `text` literally with ASCII letters in either case.
@@ -180,7 +173,7 @@ def _translate(model: type[Model], expr: query.Expr) -> Translation:
         if not _fits(kind, expr.value):
             # Another type: never equal, always different, never ordered.
             return Translation(_not_null(name) if expr.op == "ne" else dict(NOTHING), True)
-        if isinstance(expr.value, str) and not _encodable(expr.value):
+        if isinstance(expr.value, str) and not is_storable_text(expr.value):
             # A lone surrogate: no stored text holds one (BSON cannot carry it).
             if expr.op in ("eq", "ne"):
                 return Translation(
@@ -204,7 +197,7 @@ def _translate(model: type[Model], expr: query.Expr) -> Translation:
         values, exact = [], True
         for item in expr.values:  # a None element matches nothing
             if item is None or not _fits(kind, item) \
-                    or (isinstance(item, str) and not _encodable(item)):
+                    or (isinstance(item, str) and not is_storable_text(item)):
                 continue
             value, item_exact = _storable(item)
             if isinstance(value, datetime.datetime) and value.microsecond % 1000:
@@ -215,7 +208,7 @@ def _translate(model: type[Model], expr: query.Expr) -> Translation:
             return Translation(dict(NOTHING), True)
         return Translation(_typed(name, kind, {"$in": values}), exact)
     if isinstance(expr, query.Contains):
-        if kind in _TEXT and _encodable(expr.text):
+        if kind in _TEXT and is_storable_text(expr.text):
             return Translation({name: {"$regex": contains_pattern(expr.text)}}, True)
         # Contains on a non-text column reads str(value): check it in Python.
         return Translation(_not_null(name), False)
