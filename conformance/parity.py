@@ -14,8 +14,10 @@ what is the store's business or random:
 - uuids (values of a key named ``uuid`` or ending in ``_uuid``) are renumbered
   in order of first appearance; a uuid seen before is also recognized as a
   dict key and as an exception keyword;
-- a computed key (models.md §3) whose value is what the schema computes from
-  the record itself (e.g. an instance's `name` from its id) becomes a marker.
+- a computed key (a key that is no column: novadb computes it from the row
+  when the record is read; models.md §3) whose value is what the schema
+  computes from the record itself (e.g. an instance's `name` from its id)
+  becomes a marker.
 
 Which table a record belongs to is told by its keys: a record of model M has
 every column of M, so the model with the most columns among those whose
@@ -226,7 +228,7 @@ class Normalizer:
                 out[key] = self.uuid_of(item)
             elif key in model.relations:
                 out[key] = self(item, MODELS[model.relations[key].target])
-            elif key in model.__computed__:
+            elif key in model.computed:
                 out[key] = self._computed(model, key, record)
             else:
                 out[self._key(key)] = self(item)
@@ -236,11 +238,10 @@ class Normalizer:
         """A marker when the value is what the schema computes from the record's own
         columns (which are compared themselves); else the value, normalized."""
         from novadb.config import CONF
-        from novadb.generic import computed
 
         value = record[key]
         try:
-            expected = computed.compute(model, key, record, {}, CONF)
+            expected = model.computed[key].function(record, {}, CONF)
         except (KeyError, TypeError, ValueError):  # built from relations: compare as is
             return self(value)
         if expected is not None and expected == value and type(expected) is type(value):

@@ -30,8 +30,17 @@ class Provisioner:
     #: Whether the store outlives its driver (a file or a server), so that
     #: `novadb.configure()` reopens the same data instead of a fresh store.
     persistent: bool = False
-    #: Tests this configuration is known to fail, {test name: reason}; they run
-    #: as strict expected failures (an unexpected pass fails the run).
+    #: Tests this configuration is known to fail, {key: reason}; they run as strict
+    #: expected failures (an unexpected pass fails the run).  A key is the test's node
+    #: id relative to the suite's directory, without the configuration parameter:
+    #: ``"test_flavors.py::test_x"`` or ``"test_flavors.py::TestX::test_y"`` names
+    #: every case of the test; ``"test_flavors.py::test_x[bad0]"`` names one case,
+    #: its parameter id as pytest shows it with the configuration's part removed
+    #: (``test_x[memory-bad0]`` -> ``bad0``), and wins over the test's key.  A test
+    #: outside the suite (one of your own that uses the `db` fixture) is named
+    #: relative to pytest's rootdir instead.  A key whose module or test does not
+    #: exist fails the run at its start, even when only part of the suite runs; its
+    #: case id is not checked (only collecting every case of the test would tell).
     expected_failures: dict[str, str] = {}
 
     def __init__(self, name: str, url: str | None = None):

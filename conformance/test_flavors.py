@@ -5,6 +5,10 @@ import pytest
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.flavors import (
+    DEFAULT_FLAVORS, INSTANCE_TYPE_PROJECT, assert_flavor, flavor_values, flavors_state,
+    make_flavor)
+from novadb.conformance.builders.instances import make_instance
 
 covers = pytest.mark.covers
 
@@ -22,8 +26,8 @@ def test_db_sync_seeds_the_five_default_flavors(db, user_ctx):
     flavors = db.instance_type_get_all(user_ctx)
     assert _names(flavors) == DEFAULT_NAMES
     for flavor in flavors:
-        h.assert_flavor(flavor)
-        flavor_id, memory_mb, vcpus, root_gb = h.DEFAULT_FLAVORS[flavor.name]
+        assert_flavor(flavor)
+        flavor_id, memory_mb, vcpus, root_gb = DEFAULT_FLAVORS[flavor.name]
         assert (flavor.id, flavor.memory_mb, flavor.vcpus, flavor.root_gb) == (
             flavor_id, memory_mb, vcpus, root_gb)
         assert flavor.flavorid == str(flavor_id)
@@ -45,7 +49,7 @@ def test_instance_type_create_returns_a_flavor_dict(db, admin_ctx, user_ctx):
               "extra_specs": {"cpu_arch": "x86_64", "count": 2}}
     flavor = db.instance_type_create(admin_ctx, values)
     assert values["flavorid"] == 105 and values["extra_specs"]["count"] == 2
-    h.assert_flavor(flavor)
+    assert_flavor(flavor)
     h.assert_new(flavor)
     assert flavor.flavorid == "105"
     assert (flavor.swap, flavor.rxtx_factor, flavor.disabled, flavor.is_public,
@@ -60,8 +64,8 @@ def test_instance_type_create_returns_a_flavor_dict(db, admin_ctx, user_ctx):
 
 @covers("instance_type_create")
 def test_instance_type_create_stores_given_switches(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, swap=512, rxtx_factor=2, vcpu_weight=3,
-                           disabled=True, is_public=False)
+    flavor = make_flavor(db, admin_ctx, swap=512, rxtx_factor=2, vcpu_weight=3,
+                         disabled=True, is_public=False)
     assert (flavor.swap, flavor.rxtx_factor, flavor.vcpu_weight, flavor.disabled,
             flavor.is_public) == (512, 2.0, 3, True, False)
     assert type(flavor.rxtx_factor) is float
@@ -69,20 +73,20 @@ def test_instance_type_create_stores_given_switches(db, admin_ctx):
 
 @covers("instance_type_create")
 def test_instance_type_create_refuses_a_taken_name_or_flavorid(db, admin_ctx):
-    with h.writes_nothing(lambda: h.flavors_state(db)):
+    with h.writes_nothing(lambda: flavors_state(db)):
         with h.raises(exception.InstanceTypeExists, name="m1.tiny"):
-            h.make_flavor(db, admin_ctx, name="m1.tiny", extra_specs={"a": "b"})
+            make_flavor(db, admin_ctx, name="m1.tiny", extra_specs={"a": "b"})
         with h.raises(exception.InstanceTypeExists, name="fresh"):
-            h.make_flavor(db, admin_ctx, name="fresh", flavorid="1")
+            make_flavor(db, admin_ctx, name="fresh", flavorid="1")
         with h.raises(exception.InstanceTypeExists, name="fresh"):
-            h.make_flavor(db, admin_ctx, name="fresh", flavorid=1)
+            make_flavor(db, admin_ctx, name="fresh", flavorid=1)
 
 
 @covers("instance_type_create", "instance_type_destroy")
 def test_a_destroyed_flavors_name_and_flavorid_can_be_reused(db, admin_ctx):
-    old = h.make_flavor(db, admin_ctx, name="reuse", flavorid="77")
+    old = make_flavor(db, admin_ctx, name="reuse", flavorid="77")
     db.instance_type_destroy(admin_ctx, "reuse")
-    new = h.make_flavor(db, admin_ctx, name="reuse", flavorid="77")
+    new = make_flavor(db, admin_ctx, name="reuse", flavorid="77")
     assert new.id != old.id
     assert db.instance_type_get_by_flavor_id(admin_ctx, "77").id == new.id
     assert db.instance_type_get_by_name(admin_ctx, "reuse").id == new.id
@@ -97,21 +101,21 @@ def test_a_destroyed_flavors_name_and_flavorid_can_be_reused(db, admin_ctx):
 
 @covers("instance_type_create")
 def test_instance_type_create_checks_live_flavors_whatever_the_context(db, admin_ctx):
-    old = h.make_flavor(db, admin_ctx)
+    old = make_flavor(db, admin_ctx)
     db.instance_type_destroy(admin_ctx, old.name)
     for mode in ("yes", "only"):  # a deleted name or flavorid never conflicts
-        new = h.make_flavor(db, h.admin(mode), name=old.name, flavorid=old.flavorid)
+        new = make_flavor(db, h.admin(mode), name=old.name, flavorid=old.flavorid)
         db.instance_type_destroy(admin_ctx, new.name)
     with h.raises(exception.InstanceTypeExists, name="m1.tiny"):
-        h.make_flavor(db, h.admin("only"), name="m1.tiny")
+        make_flavor(db, h.admin("only"), name="m1.tiny")
 
 
 @covers("instance_type_create")
 @pytest.mark.parametrize("missing", ["name", "flavorid", "memory_mb", "vcpus"])
 def test_instance_type_create_requires_its_keys(db, admin_ctx, missing):
-    values = h.flavor_values()
+    values = flavor_values()
     del values[missing]
-    with h.writes_nothing(lambda: h.flavors_state(db)):
+    with h.writes_nothing(lambda: flavors_state(db)):
         with h.raises_invalid():
             db.instance_type_create(admin_ctx, values)
 
@@ -121,15 +125,15 @@ def test_instance_type_create_requires_its_keys(db, admin_ctx, missing):
                                  {"is_public": "yes"}, {"extra_specs": ["a"]},
                                  {"extra_specs": {"k": ["v"]}}, {"memory_mb": None}])
 def test_instance_type_create_rejects_bad_values(db, admin_ctx, bad):
-    with h.writes_nothing(lambda: h.flavors_state(db)):
+    with h.writes_nothing(lambda: flavors_state(db)):
         with h.raises_invalid():
-            db.instance_type_create(admin_ctx, h.flavor_values(**bad))
+            db.instance_type_create(admin_ctx, flavor_values(**bad))
 
 
 @covers("instance_type_create", "instance_type_destroy", "instance_type_access_add",
         "instance_type_access_get_by_flavor_id", "instance_type_access_remove")
 def test_admin_only_flavor_functions(db, user_ctx):
-    calls = [lambda: db.instance_type_create(user_ctx, h.flavor_values()),
+    calls = [lambda: db.instance_type_create(user_ctx, flavor_values()),
              lambda: db.instance_type_destroy(user_ctx, "m1.tiny"),
              lambda: db.instance_type_access_add(user_ctx, "1", "p"),
              lambda: db.instance_type_access_get_by_flavor_id(user_ctx, "1"),
@@ -143,9 +147,9 @@ def test_admin_only_flavor_functions(db, user_ctx):
 
 @covers("instance_type_destroy", "instance_type_get", "instance_type_get_all")
 def test_instance_type_destroy(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, is_public=False, extra_specs={"a": "1"})
+    flavor = make_flavor(db, admin_ctx, is_public=False, extra_specs={"a": "1"})
     db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
-    instance = h.make_instance(db, admin_ctx, instance_type_id=flavor.id)
+    instance = make_instance(db, admin_ctx, instance_type_id=flavor.id)
     assert db.instance_type_destroy(admin_ctx, flavor.name) is None
     with h.raises(exception.InstanceTypeNotFound, instance_type_id=flavor.id):
         db.instance_type_get(admin_ctx, flavor.id)
@@ -165,7 +169,7 @@ def test_instance_type_destroy(db, admin_ctx):
 @covers("instance_type_destroy")
 def test_instance_type_destroy_of_an_unknown_name(db, admin_ctx):
     for name in ("no-such-flavor", None):
-        with h.writes_nothing(lambda: h.flavors_state(db)):
+        with h.writes_nothing(lambda: flavors_state(db)):
             with h.raises(exception.InstanceTypeNotFoundByName, instance_type_name=name):
                 db.instance_type_destroy(admin_ctx, name)
     db.instance_type_destroy(admin_ctx, "m1.tiny")
@@ -217,9 +221,9 @@ def test_instance_type_get_all_filters_of_the_spec(db, user_ctx):
 
 @covers("instance_type_get_all")
 def test_instance_type_get_all_disabled_and_public_filters(db, admin_ctx, user_ctx):
-    disabled = h.make_flavor(db, admin_ctx, name="zz-disabled", disabled=True)
-    private = h.make_flavor(db, admin_ctx, name="zz-private", is_public=False)
-    granted = h.make_flavor(db, admin_ctx, name="zz-granted", is_public=False)
+    disabled = make_flavor(db, admin_ctx, name="zz-disabled", disabled=True)
+    private = make_flavor(db, admin_ctx, name="zz-private", is_public=False)
+    granted = make_flavor(db, admin_ctx, name="zz-granted", is_public=False)
     db.instance_type_access_add(admin_ctx, granted.flavorid, "fake-project")
     db.instance_type_access_add(admin_ctx, private.flavorid, "other-project")
 
@@ -254,7 +258,7 @@ def test_instance_type_get_all_inactive(db, admin_ctx):
 def test_extra_specs_round_trip(db, admin_ctx, user_ctx):
     specs = {"cpu_arch": "x86_64", "cpu_model": "Nehalem", "xpu_arch": "fermi",
              "xpus": 2, "xpu_model": "Tesla 2050"}
-    flavor = h.make_flavor(db, admin_ctx, extra_specs=specs)
+    flavor = make_flavor(db, admin_ctx, extra_specs=specs)
     assert db.instance_type_extra_specs_get(user_ctx, flavor.flavorid) == {
         **specs, "xpus": "2"}
     result = db.instance_type_extra_specs_update_or_create(
@@ -279,7 +283,7 @@ def test_extra_specs_of_unknown_flavors(db, admin_ctx, user_ctx):
     db.instance_type_extra_specs_delete(user_ctx, "1", "no-such-key")
     with h.raises(exception.FlavorNotFound, flavor_id="no-such-flavor"):
         db.instance_type_extra_specs_update_or_create(user_ctx, "no-such-flavor", {"k": "v"})
-    flavor = h.make_flavor(db, admin_ctx, extra_specs={"k": "v"})
+    flavor = make_flavor(db, admin_ctx, extra_specs={"k": "v"})
     db.instance_type_destroy(admin_ctx, flavor.name)
     assert db.instance_type_extra_specs_get(h.admin("yes"), flavor.flavorid) == {}
     with h.raises(exception.FlavorNotFound, flavor_id=flavor.flavorid):
@@ -292,7 +296,7 @@ def test_extra_specs_of_unknown_flavors(db, admin_ctx, user_ctx):
 @covers("instance_type_extra_specs_update_or_create")
 @pytest.mark.parametrize("bad", [["a"], "a=b", {"k": {"v": 1}}, {"k": "v" * 256}])
 def test_extra_specs_update_rejects_bad_specs(db, admin_ctx, bad):
-    flavor = h.make_flavor(db, admin_ctx, extra_specs={"k": "v"})
+    flavor = make_flavor(db, admin_ctx, extra_specs={"k": "v"})
     with h.raises_invalid():
         db.instance_type_extra_specs_update_or_create(admin_ctx, flavor.flavorid, bad)
     assert db.instance_type_extra_specs_get(admin_ctx, flavor.flavorid) == {"k": "v"}
@@ -302,15 +306,15 @@ def test_extra_specs_update_rejects_bad_specs(db, admin_ctx, bad):
 
 @covers("instance_type_access_add", "instance_type_access_get_by_flavor_id")
 def test_instance_type_access_add(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, is_public=False)
+    flavor = make_flavor(db, admin_ctx, is_public=False)
     access = db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
-    h.assert_record(access, h.INSTANCE_TYPE_PROJECT)
+    h.assert_record(access, INSTANCE_TYPE_PROJECT)
     h.assert_new(access)
     assert (access.instance_type_id, access.project_id) == (flavor.id, "p1")
     second = db.instance_type_access_add(admin_ctx, flavor.flavorid, "p2")
     assert db.instance_type_access_get_by_flavor_id(admin_ctx, flavor.flavorid) == [
         access, second]
-    with h.writes_nothing(lambda: h.flavors_state(db)):
+    with h.writes_nothing(lambda: flavors_state(db)):
         with h.raises(exception.FlavorAccessExists, flavor_id=flavor.flavorid,
                       project_id="p1"):
             db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
@@ -319,7 +323,7 @@ def test_instance_type_access_add(db, admin_ctx):
 
 @covers("instance_type_access_add", "instance_type_access_remove")
 def test_instance_type_access_add_revives_a_removed_row(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, flavorid="300")
+    flavor = make_flavor(db, admin_ctx, flavorid="300")
     first = db.instance_type_access_add(admin_ctx, 300, "p1")
     assert db.instance_type_access_remove(admin_ctx, "300", "p1") is None
     assert db.instance_type_access_get_by_flavor_id(admin_ctx, "300") == []
@@ -340,7 +344,7 @@ def test_instance_type_access_functions_need_the_flavor(db, admin_ctx):
         db.instance_type_access_get_by_flavor_id(admin_ctx, "nope")
     with h.raises(exception.FlavorNotFound, flavor_id="nope"):
         db.instance_type_access_remove(admin_ctx, "nope", "p1")
-    flavor = h.make_flavor(db, admin_ctx)
+    flavor = make_flavor(db, admin_ctx)
     db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
     db.instance_type_destroy(admin_ctx, flavor.name)
     with h.raises(exception.FlavorNotFound, flavor_id=flavor.flavorid):
@@ -354,7 +358,7 @@ def test_instance_type_access_functions_need_the_flavor(db, admin_ctx):
 
 @covers("instance_type_access_remove")
 def test_instance_type_access_remove_needs_a_live_row(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx)
+    flavor = make_flavor(db, admin_ctx)
     with h.raises(exception.FlavorAccessNotFound, flavor_id=flavor.flavorid,
                   project_id="p1"):
         db.instance_type_access_remove(admin_ctx, flavor.flavorid, "p1")
@@ -365,7 +369,11 @@ def test_instance_type_access_remove_needs_a_live_row(db, admin_ctx):
         db.instance_type_access_remove(admin_ctx, flavor.flavorid, "p1")
 
 
-# -- context guards (context.md §0; the Context line of each section) -------------------------
+# -- context guards ---------------------------------------------------------------------------
+# Each function checks its context before reading or writing anything, as the Context line
+# of its section says: a None context raises NotAuthorized; an admin-only function raises
+# AdminRequired for every non-admin context; an any-context one raises NotAuthorized for a
+# context lacking a user or a project (context.md §0).
 
 #: function -> "admin" (admin-only) or "any" (any context).
 GUARDS = {
@@ -383,7 +391,7 @@ def _guard_args(flavor):
         "instance_type_access_add": (flavor.flavorid, "p2"),
         "instance_type_access_get_by_flavor_id": (flavor.flavorid,),
         "instance_type_access_remove": (flavor.flavorid, "p1"),
-        "instance_type_create": (h.flavor_values(),),
+        "instance_type_create": (flavor_values(),),
         "instance_type_destroy": (flavor.name,),
         "instance_type_extra_specs_delete": (flavor.flavorid, "k"),
         "instance_type_extra_specs_get": (flavor.flavorid,),
@@ -400,11 +408,11 @@ def _guard_args(flavor):
 def test_flavors_functions_check_their_context_first(db, admin_ctx, user_ctx, function):
     from novadb.conformance.areas import AREAS
     assert set(GUARDS) == set(AREAS["flavors"])
-    flavor = h.make_flavor(db, admin_ctx, is_public=False, extra_specs={"k": "v"})
+    flavor = make_flavor(db, admin_ctx, is_public=False, extra_specs={"k": "v"})
     db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
     guard, args = GUARDS[function], _guard_args(flavor)[function]
     call = getattr(db, function)
-    h.assert_guarded(call, args, guard, lambda: h.flavors_state(db))
+    h.assert_guarded(call, args, guard, lambda: flavors_state(db))
     call(admin_ctx if guard == "admin" else user_ctx, *args)
 
 
@@ -414,7 +422,7 @@ def test_flavors_functions_check_their_context_first(db, admin_ctx, user_ctx, fu
         "instance_type_access_remove", "instance_type_extra_specs_get",
         "instance_type_extra_specs_update_or_create")
 def test_flavor_id_parameters_are_the_flavorid_not_the_id(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, flavorid="public-id", extra_specs={"k": "v"})
+    flavor = make_flavor(db, admin_ctx, flavorid="public-id", extra_specs={"k": "v"})
     assert flavor.id >= 6  # after the five seeded flavors, whose flavorid is str(id)
     with h.raises(exception.FlavorNotFound, flavor_id=flavor.id):
         db.instance_type_access_add(admin_ctx, flavor.id, "p1")
@@ -441,7 +449,7 @@ def test_flavor_not_found_names_the_value_given(db, user_ctx):
 
 @covers("instance_type_create", "instance_type_extra_specs_get")
 def test_extra_spec_keys_and_values_are_text(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, extra_specs={5: 1, "f": 2.5, "n": None})
+    flavor = make_flavor(db, admin_ctx, extra_specs={5: 1, "f": 2.5, "n": None})
     assert flavor.extra_specs == {"5": "1", "f": "2.5", "n": None}
     assert db.instance_type_extra_specs_get(admin_ctx, flavor.flavorid) == flavor.extra_specs
     assert db.instance_type_extra_specs_update_or_create(
@@ -450,7 +458,7 @@ def test_extra_spec_keys_and_values_are_text(db, admin_ctx):
 
 @covers("instance_type_destroy")
 def test_instance_type_destroy_honours_read_deleted(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx)
+    flavor = make_flavor(db, admin_ctx)
     db.instance_type_destroy(admin_ctx, flavor.name)
     first = db.instance_type_get(h.admin("yes"), flavor.id)
     with h.raises(exception.InstanceTypeNotFoundByName, instance_type_name=flavor.name):
@@ -460,7 +468,7 @@ def test_instance_type_destroy_honours_read_deleted(db, admin_ctx):
     assert again.deleted is True and again.deleted_at >= first.deleted_at
     assert again.updated_at == first.updated_at
     # with read_deleted='only' a live flavor is not found
-    with h.writes_nothing(lambda: h.flavors_state(db)):
+    with h.writes_nothing(lambda: flavors_state(db)):
         with h.raises(exception.InstanceTypeNotFoundByName, instance_type_name="m1.tiny"):
             db.instance_type_destroy(h.admin("only"), "m1.tiny")
 
@@ -468,7 +476,7 @@ def test_instance_type_destroy_honours_read_deleted(db, admin_ctx):
 @covers("instance_type_destroy", "instance_type_extra_specs_get",
         "instance_type_extra_specs_delete", "instance_type_extra_specs_update_or_create")
 def test_extra_specs_of_a_deleted_flavor(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, flavorid="reused", extra_specs={"old": "1"})
+    flavor = make_flavor(db, admin_ctx, flavorid="reused", extra_specs={"old": "1"})
     db.instance_type_destroy(admin_ctx, flavor.name)
     # a live spec written onto the deleted flavor (its lookup honours read_deleted)
     db.instance_type_extra_specs_update_or_create(h.admin("yes"), "reused", {"k": "v"})
@@ -478,7 +486,7 @@ def test_extra_specs_of_a_deleted_flavor(db, admin_ctx):
     db.instance_type_extra_specs_delete(h.admin("yes"), "reused", "k")
     assert db.instance_type_get(h.admin("yes"), flavor.id).extra_specs == {"k": "v"}
     # the live replacement with the same flavorid has its own specs
-    new = h.make_flavor(db, admin_ctx, flavorid="reused", extra_specs={"n": "2"})
+    new = make_flavor(db, admin_ctx, flavorid="reused", extra_specs={"n": "2"})
     assert db.instance_type_extra_specs_get(admin_ctx, "reused") == {"n": "2"}
     db.instance_type_extra_specs_delete(admin_ctx, "reused", "n")
     assert db.instance_type_get(admin_ctx, new.id).extra_specs == {}
@@ -487,22 +495,22 @@ def test_extra_specs_of_a_deleted_flavor(db, admin_ctx):
 @covers("instance_type_extra_specs_get", "instance_type_extra_specs_delete",
         "instance_type_extra_specs_update_or_create")
 def test_extra_specs_read_deleted(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, extra_specs={"a": "1", "b": "2"})
+    flavor = make_flavor(db, admin_ctx, extra_specs={"a": "1", "b": "2"})
     only = h.admin("only")
     assert db.instance_type_extra_specs_get(only, flavor.flavorid) == {"a": "1", "b": "2"}
     db.instance_type_extra_specs_delete(only, flavor.flavorid, "a")  # forced no
     assert db.instance_type_extra_specs_get(admin_ctx, flavor.flavorid) == {"b": "2"}
     # the flavor lookup of update_or_create honours read_deleted: a live flavor is
     # not found with 'only'
-    with h.writes_nothing(lambda: h.flavors_state(db)):
+    with h.writes_nothing(lambda: flavors_state(db)):
         with h.raises(exception.FlavorNotFound, flavor_id=flavor.flavorid):
             db.instance_type_extra_specs_update_or_create(only, flavor.flavorid, {"c": "3"})
 
 
 @covers("instance_type_extra_specs_update_or_create")
 def test_extra_specs_update_failures_write_nothing(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, extra_specs={"k": "v"})
-    with h.writes_nothing(lambda: h.flavors_state(db)):
+    flavor = make_flavor(db, admin_ctx, extra_specs={"k": "v"})
+    with h.writes_nothing(lambda: flavors_state(db)):
         with h.raises(exception.FlavorNotFound, flavor_id="nope"):
             db.instance_type_extra_specs_update_or_create(admin_ctx, "nope", {"k": "w"})
         for bad in ({"k": "w", "x": ["v"]}, {"k": "w", "y" * 256: "v"}):
@@ -514,7 +522,7 @@ def test_extra_specs_update_failures_write_nothing(db, admin_ctx):
 @covers("instance_type_get_all")
 def test_instance_type_get_all_public_filter_uses_the_context_project(db, admin_ctx):
     from novadb import context as nova_context
-    granted = h.make_flavor(db, admin_ctx, name="zz-granted", is_public=False)
+    granted = make_flavor(db, admin_ctx, name="zz-granted", is_public=False)
     db.instance_type_access_add(admin_ctx, granted.flavorid, "fake-project")
     project_admin = nova_context.RequestContext("u", "fake-project", is_admin=True)
     names = _names(db.instance_type_get_all(project_admin, filters={"is_public": True}))
@@ -537,12 +545,12 @@ def test_instance_type_get_all_inactive_applies_the_filters_too(db, admin_ctx):
     assert _names(flavors) == ["m1.large", "m1.medium", "m1.xlarge"]
     assert [f.deleted for f in flavors] == [False, False, True]
     for flavor in flavors:
-        h.assert_flavor(flavor)
+        assert_flavor(flavor)
 
 
 @covers("instance_type_access_get_by_flavor_id", "instance_type_access_remove")
 def test_removed_access_rows_are_never_listed(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, is_public=False)
+    flavor = make_flavor(db, admin_ctx, is_public=False)
     kept = db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
     db.instance_type_access_add(admin_ctx, flavor.flavorid, "p2")
     db.instance_type_access_remove(admin_ctx, flavor.flavorid, "p2")
@@ -556,9 +564,9 @@ def test_removed_access_rows_are_never_listed(db, admin_ctx):
 
 @covers("instance_type_access_add", "instance_type_access_remove")
 def test_instance_type_access_failures_write_nothing(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, is_public=False)
+    flavor = make_flavor(db, admin_ctx, is_public=False)
     db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
-    with h.writes_nothing(lambda: h.flavors_state(db)):
+    with h.writes_nothing(lambda: flavors_state(db)):
         with h.raises(exception.FlavorNotFound, flavor_id="nope"):
             db.instance_type_access_add(admin_ctx, "nope", "p2")
         with h.raises(exception.FlavorNotFound, flavor_id="nope"):
@@ -572,7 +580,7 @@ def test_instance_type_access_failures_write_nothing(db, admin_ctx):
 
 @covers("instance_type_access_add")
 def test_instance_type_access_add_revives_whatever_the_context(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, is_public=False)
+    flavor = make_flavor(db, admin_ctx, is_public=False)
     first = db.instance_type_access_add(admin_ctx, flavor.flavorid, "p1")
     db.instance_type_access_remove(admin_ctx, flavor.flavorid, "p1")
     again = db.instance_type_access_add(h.admin("yes"), flavor.flavorid, "p1")
@@ -582,8 +590,8 @@ def test_instance_type_access_add_revives_whatever_the_context(db, admin_ctx):
 
 @covers("instance_type_create")
 def test_instance_type_create_leaves_input_validation_to_the_compute_layer(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx, name="odd name! \u2665", flavorid="odd/id",
-                           memory_mb=0, vcpus=-1, root_gb=-2, swap=-3, rxtx_factor=0)
+    flavor = make_flavor(db, admin_ctx, name="odd name! \u2665", flavorid="odd/id",
+                         memory_mb=0, vcpus=-1, root_gb=-2, swap=-3, rxtx_factor=0)
     assert (flavor.name, flavor.flavorid, flavor.memory_mb, flavor.vcpus, flavor.root_gb,
             flavor.swap, flavor.rxtx_factor) == ("odd name! \u2665", "odd/id", 0, -1, -2,
                                                  -3, 0.0)
@@ -595,7 +603,7 @@ def test_instance_type_get_all_breaks_name_ties_by_id(db, admin_ctx):
     """novadb: flavors of one name (deleted ones, with inactive=True) in id order."""
     made = []
     for i in range(3):
-        made.append(h.make_flavor(db, admin_ctx, name="tie", flavorid=f"tie-{i}").id)
+        made.append(make_flavor(db, admin_ctx, name="tie", flavorid=f"tie-{i}").id)
         if i < 2:
             db.instance_type_destroy(admin_ctx, "tie")
     listed = [f.id for f in db.instance_type_get_all(admin_ctx, inactive=True)

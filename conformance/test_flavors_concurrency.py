@@ -6,6 +6,7 @@ import pytest
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.flavors import flavor_values, make_flavor
 
 covers = pytest.mark.covers
 
@@ -14,7 +15,7 @@ CALLERS = 8
 
 @covers("instance_type_access_add")
 def test_instance_type_access_add_race_has_one_winner(db):
-    flavor = h.make_flavor(db, h.admin(), is_public=False)
+    flavor = make_flavor(db, h.admin(), is_public=False)
     results = h.race(CALLERS, lambda i: db.instance_type_access_add(
         h.admin(), flavor.flavorid, "p1"))
     won, lost = h.split_race(results)
@@ -29,7 +30,7 @@ def test_instance_type_access_add_race_has_one_winner(db):
 @covers("instance_type_create")
 def test_instance_type_create_race_on_one_name_has_one_winner(db):
     results = h.race(CALLERS, lambda i: db.instance_type_create(
-        h.admin(), h.flavor_values(name="contested", flavorid=f"f{i}")))
+        h.admin(), flavor_values(name="contested", flavorid=f"f{i}")))
     won, lost = h.split_race(results)
     assert len(won) == 1
     assert all(type(exc) is exception.InstanceTypeExists for exc in lost)
@@ -39,7 +40,7 @@ def test_instance_type_create_race_on_one_name_has_one_winner(db):
 
 @covers("instance_type_extra_specs_update_or_create")
 def test_extra_specs_race_keeps_one_live_row_per_key(db):
-    flavor = h.make_flavor(db, h.admin())
+    flavor = make_flavor(db, h.admin())
     results = h.race(CALLERS, lambda i: db.instance_type_extra_specs_update_or_create(
         h.user(), flavor.flavorid, {"k": f"v{i}", f"own{i}": "x"}))
     won, lost = h.split_race(results)
@@ -51,7 +52,7 @@ def test_extra_specs_race_keeps_one_live_row_per_key(db):
 @covers("instance_type_create")
 def test_instance_type_create_race_on_one_flavorid_has_one_winner(db):
     results = h.race(CALLERS, lambda i: db.instance_type_create(
-        h.admin(), h.flavor_values(name=f"contested-{i}", flavorid="contested-id")))
+        h.admin(), flavor_values(name=f"contested-{i}", flavorid="contested-id")))
     won, lost = h.split_race(results)
     assert len(won) == 1 and len(lost) == CALLERS - 1
     names = {f"contested-{i}" for i in range(CALLERS)} - {won[0].name}
@@ -62,7 +63,7 @@ def test_instance_type_create_race_on_one_flavorid_has_one_winner(db):
 
 @covers("instance_type_access_add")
 def test_instance_type_access_add_race_revives_once(db):
-    flavor = h.make_flavor(db, h.admin(), is_public=False)
+    flavor = make_flavor(db, h.admin(), is_public=False)
     first = db.instance_type_access_add(h.admin(), flavor.flavorid, "p1")
     db.instance_type_access_remove(h.admin(), flavor.flavorid, "p1")
     results = h.race(CALLERS, lambda i: db.instance_type_access_add(
@@ -76,7 +77,7 @@ def test_instance_type_access_add_race_revives_once(db):
 @covers("instance_type_access_add")
 def test_instance_type_access_add_race_for_no_project_has_one_winner(db):
     """A NULL project never conflicts in the unique index: the callers are serialized."""
-    flavor = h.make_flavor(db, h.admin(), is_public=False)
+    flavor = make_flavor(db, h.admin(), is_public=False)
     results = h.race(CALLERS, lambda i: db.instance_type_access_add(
         h.admin(), flavor.flavorid, None))
     won, lost = h.split_race(results)

@@ -9,7 +9,7 @@ from importlib import metadata
 import pytest
 
 from novadb import context, exception, loader, migration
-from novadb.conformance import helpers
+from novadb.conformance.builders.hosts import make_service
 
 
 
@@ -47,7 +47,7 @@ def test_configure_rejects_an_unknown_flag_and_sets_nothing(db, admin_ctx):
 
 
 def test_configure_drops_the_loaded_driver(db, novadb_configuration, admin_ctx):
-    helpers.make_service(db, admin_ctx, host="kept")
+    make_service(db, admin_ctx, host="kept")
     before = loader.current()
     db.configure(**novadb_configuration.flags())
     if novadb_configuration.persistent:
@@ -100,7 +100,7 @@ SERVICE_KEYS = {"id", "host", "binary", "topic", "report_count", "disabled",
 
 @pytest.mark.covers("service_create", "service_get_all")
 def test_a_record_is_a_dict_with_attribute_access(db, admin_ctx):
-    record = helpers.make_service(db, admin_ctx, host="h1")
+    record = make_service(db, admin_ctx, host="h1")
     assert set(record.keys()) == SERVICE_KEYS
     assert set(record) == SERVICE_KEYS  # iteration yields keys
     assert record["host"] == record.host == record.get("host") == "h1"
@@ -117,7 +117,7 @@ def test_a_record_is_a_dict_with_attribute_access(db, admin_ctx):
 
 @pytest.mark.covers("service_create")
 def test_record_values_have_the_declared_python_types(db, admin_ctx):
-    record = helpers.make_service(db, admin_ctx)
+    record = make_service(db, admin_ctx)
     assert type(record.id) is int
     assert type(record.report_count) is int
     assert type(record.disabled) is bool and type(record.deleted) is bool
@@ -132,7 +132,7 @@ def test_record_values_have_the_declared_python_types(db, admin_ctx):
 def test_timestamps_are_naive_utc_in_whole_milliseconds(db, admin_ctx):
     aware = datetime.datetime(2012, 9, 27, 12, 30, 1, 123456,
                               tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
-    record = helpers.make_service(db, admin_ctx, created_at=aware)
+    record = make_service(db, admin_ctx, created_at=aware)
     expected = datetime.datetime(2012, 9, 27, 10, 30, 1, 123000)
     assert record.created_at == expected
     db.service_update(admin_ctx, record.id, {"report_count": 3})
@@ -180,7 +180,7 @@ def test_values_are_coerced_as_sql_would(db, admin_ctx):
 
 @pytest.mark.covers("service_update")
 def test_bad_values_on_update_change_nothing(db, admin_ctx):
-    record = helpers.make_service(db, admin_ctx, host="h")
+    record = make_service(db, admin_ctx, host="h")
     before = db.service_get(admin_ctx, record.id)
     for bad in ({"host": "new", "bogus": 1}, {"host": "new", "report_count": "x"}):
         with pytest.raises(exception.InvalidInput):
@@ -222,8 +222,8 @@ def test_not_found_is_an_exception_never_none(db, admin_ctx):
 
 @pytest.mark.covers("service_destroy", "service_get", "service_get_all")
 def test_soft_delete_keeps_the_row_for_read_deleted_yes_and_only(db, admin_ctx):
-    gone = helpers.make_service(db, admin_ctx, host="gone")
-    kept = helpers.make_service(db, admin_ctx, host="kept")
+    gone = make_service(db, admin_ctx, host="gone")
+    kept = make_service(db, admin_ctx, host="kept")
     db.service_destroy(admin_ctx, gone.id)
     assert [s.id for s in db.service_get_all(admin_ctx)] == [kept.id]
     with pytest.raises(exception.ServiceNotFound):

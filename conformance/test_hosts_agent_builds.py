@@ -7,6 +7,7 @@ import pytest
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.hosts import AGENT_BUILD, hosts_state, make_agent_build
 
 covers = pytest.mark.covers
 
@@ -22,7 +23,7 @@ def test_agent_build_create_returns_the_new_build(db, admin_ctx):
     values = {"hypervisor": "kvm", "os": "linux", "architecture": "x86_64",
               "version": "1.0", "url": "http://example.org/a.tgz", "md5hash": "abc"}
     build = db.agent_build_create(admin_ctx, values)
-    h.assert_record(build, h.AGENT_BUILD)
+    h.assert_record(build, AGENT_BUILD)
     h.assert_new(build)
     assert {k: build[k] for k in values} == values
     assert values["md5hash"] == "abc" and len(values) == 6
@@ -32,7 +33,7 @@ def test_agent_build_create_returns_the_new_build(db, admin_ctx):
 @covers("agent_build_create")
 def test_agent_build_create_accepts_empty_values_and_numbers(db, admin_ctx):
     empty = db.agent_build_create(admin_ctx, {})
-    h.assert_record(empty, h.AGENT_BUILD)
+    h.assert_record(empty, AGENT_BUILD)
     assert all(empty[k] is None for k in ("hypervisor", "os", "architecture", "version",
                                           "url", "md5hash"))
     assert db.agent_build_create(admin_ctx, {"version": 2}).version == "2"
@@ -40,15 +41,15 @@ def test_agent_build_create_accepts_empty_values_and_numbers(db, admin_ctx):
 
 @covers("agent_build_create")
 def test_agent_build_create_allows_repeated_triples(db, admin_ctx):
-    first = h.make_agent_build(db, admin_ctx, version="1.0")
-    second = h.make_agent_build(db, admin_ctx, version="2.0")
+    first = make_agent_build(db, admin_ctx, version="1.0")
+    second = make_agent_build(db, admin_ctx, version="2.0")
     assert first.id != second.id
     assert [b.id for b in _live(db)] == [first.id, second.id]
 
 
 @covers("agent_build_create")
 def test_agent_build_create_of_a_deleted_row_is_a_deleted_row(db, admin_ctx):
-    build = h.make_agent_build(db, admin_ctx, deleted=True)
+    build = make_agent_build(db, admin_ctx, deleted=True)
     assert build.deleted is True
     assert _live(db) == []
     assert db.agent_build_get_by_triple(admin_ctx, "kvm", "linux", "x86_64") is None
@@ -61,9 +62,9 @@ def test_agent_build_create_of_a_deleted_row_is_a_deleted_row(db, admin_ctx):
 ], ids=["unknown-key", "too-long", "list", "bool-text", "deleted-none", "deleted-text",
         "id-text"])
 def test_agent_build_create_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad):
-    with h.writes_nothing(lambda: h.hosts_state(db)):
+    with h.writes_nothing(lambda: hosts_state(db)):
         with h.raises_invalid():
-            h.make_agent_build(db, admin_ctx, **bad)
+            make_agent_build(db, admin_ctx, **bad)
     # The rejected build was not stored as a deleted one either: an update of
     # id 1 finds nothing.
     with h.raises(exception.AgentBuildNotFound, id=1):
@@ -74,8 +75,8 @@ def test_agent_build_create_rejects_bad_values_and_writes_nothing(db, admin_ctx,
 
 @covers("agent_build_destroy")
 def test_agent_build_destroy_soft_deletes_the_build(db, admin_ctx):
-    build = h.make_agent_build(db, admin_ctx)
-    other = h.make_agent_build(db, admin_ctx, hypervisor="xen")
+    build = make_agent_build(db, admin_ctx)
+    other = make_agent_build(db, admin_ctx, hypervisor="xen")
     assert db.agent_build_destroy(admin_ctx, build.id) is None
     assert _live(db) == [other]
     assert db.agent_build_get_by_triple(admin_ctx, "kvm", "linux", "x86_64") is None
@@ -85,19 +86,19 @@ def test_agent_build_destroy_soft_deletes_the_build(db, admin_ctx):
 
 @covers("agent_build_destroy")
 def test_agent_build_destroy_of_an_unknown_id_does_nothing(db, admin_ctx):
-    build = h.make_agent_build(db, admin_ctx)
-    with h.writes_nothing(lambda: h.hosts_state(db)):
+    build = make_agent_build(db, admin_ctx)
+    with h.writes_nothing(lambda: hosts_state(db)):
         assert db.agent_build_destroy(admin_ctx, build.id + 100) is None
         assert db.agent_build_destroy(admin_ctx, "nope") is None
 
 
 @covers("agent_build_destroy")
 def test_agent_build_destroy_sees_deleted_rows_whatever_the_context(db, admin_ctx):
-    build = h.make_agent_build(db, admin_ctx)
+    build = make_agent_build(db, admin_ctx)
     db.agent_build_destroy(admin_ctx, build.id)
     for mode in ("no", "yes", "only"):
         assert db.agent_build_destroy(h.admin(mode), build.id) is None
-    live = h.make_agent_build(db, admin_ctx, hypervisor="xen")
+    live = make_agent_build(db, admin_ctx, hypervisor="xen")
     db.agent_build_destroy(h.admin("only"), live.id)
     assert _live(db) == []
 
@@ -107,7 +108,7 @@ def test_agent_build_destroy_stamps_deleted_at_even_on_a_deleted_build(db, admin
     # Deleted builds are never listed; reviving one through agent_build_update
     # (which reaches deleted rows) shows the deleted_at the destroy wrote.
     old = datetime.datetime(2001, 2, 3, 4, 5, 6)
-    build = h.make_agent_build(db, admin_ctx)
+    build = make_agent_build(db, admin_ctx)
     db.agent_build_update(admin_ctx, build.id, {"deleted": True, "deleted_at": old})
     assert db.agent_build_destroy(admin_ctx, build.id) is None
     db.agent_build_update(admin_ctx, build.id, {"deleted": False})
@@ -120,7 +121,7 @@ def test_agent_build_destroy_stamps_deleted_at_even_on_a_deleted_build(db, admin
 
 @covers("agent_build_destroy")
 def test_agent_build_destroy_sets_deleted_at(db, admin_ctx):
-    build = h.make_agent_build(db, admin_ctx)
+    build = make_agent_build(db, admin_ctx)
     db.agent_build_destroy(admin_ctx, build.id)
     db.agent_build_update(admin_ctx, build.id, {"deleted": False})
     [after] = _live(db)
@@ -134,33 +135,33 @@ def test_agent_build_destroy_sets_deleted_at(db, admin_ctx):
 @covers("agent_build_get_all")
 def test_agent_build_get_all_lists_live_builds_by_id(db, admin_ctx):
     assert db.agent_build_get_all(admin_ctx) == []
-    first = h.make_agent_build(db, admin_ctx, hypervisor="xen")
-    gone = h.make_agent_build(db, admin_ctx)
-    second = h.make_agent_build(db, admin_ctx, hypervisor="hyperv")
+    first = make_agent_build(db, admin_ctx, hypervisor="xen")
+    gone = make_agent_build(db, admin_ctx)
+    second = make_agent_build(db, admin_ctx, hypervisor="hyperv")
     db.agent_build_destroy(admin_ctx, gone.id)
     for mode in ("no", "yes", "only"):
         got = db.agent_build_get_all(h.admin(mode))
         assert isinstance(got, list)
         assert got == [first, second]
         for record in got:
-            h.assert_record(record, h.AGENT_BUILD)
+            h.assert_record(record, AGENT_BUILD)
 
 
 # -- agent_build_get_by_triple ---------------------------------------------------------------
 
 @covers("agent_build_get_by_triple")
 def test_agent_build_get_by_triple_returns_the_first_exact_match(db, admin_ctx):
-    h.make_agent_build(db, admin_ctx, hypervisor="xen")
-    first = h.make_agent_build(db, admin_ctx, version="1")
-    h.make_agent_build(db, admin_ctx, version="2")
+    make_agent_build(db, admin_ctx, hypervisor="xen")
+    first = make_agent_build(db, admin_ctx, version="1")
+    make_agent_build(db, admin_ctx, version="2")
     got = db.agent_build_get_by_triple(admin_ctx, "kvm", "linux", "x86_64")
-    h.assert_record(got, h.AGENT_BUILD)
+    h.assert_record(got, AGENT_BUILD)
     assert got == first
 
 
 @covers("agent_build_get_by_triple")
 def test_agent_build_get_by_triple_returns_none_for_a_miss(db, admin_ctx):
-    h.make_agent_build(db, admin_ctx)
+    make_agent_build(db, admin_ctx)
     for triple in (("KVM", "linux", "x86_64"), ("kvm", "Linux", "x86_64"),
                    ("kvm", "linux", "x86"), ("kvm", "linux", "x86_64 "),
                    ("kvm", "linux", None), ("xen", "linux", "x86_64")):
@@ -169,8 +170,8 @@ def test_agent_build_get_by_triple_returns_none_for_a_miss(db, admin_ctx):
 
 @covers("agent_build_get_by_triple")
 def test_agent_build_get_by_triple_with_none_matches_a_null_column(db, admin_ctx):
-    h.make_agent_build(db, admin_ctx)
-    no_os = h.make_agent_build(db, admin_ctx, os=None)
+    make_agent_build(db, admin_ctx)
+    no_os = make_agent_build(db, admin_ctx, os=None)
     assert db.agent_build_get_by_triple(admin_ctx, "kvm", None, "x86_64") == no_os
     assert db.agent_build_get_by_triple(admin_ctx, "kvm", "None", "x86_64") is None
     assert db.agent_build_get_by_triple(admin_ctx, None, None, "x86_64") is None
@@ -178,8 +179,8 @@ def test_agent_build_get_by_triple_with_none_matches_a_null_column(db, admin_ctx
 
 @covers("agent_build_get_by_triple")
 def test_agent_build_get_by_triple_skips_deleted_builds_whatever_the_context(db, admin_ctx):
-    gone = h.make_agent_build(db, admin_ctx, version="1")
-    live = h.make_agent_build(db, admin_ctx, version="2")
+    gone = make_agent_build(db, admin_ctx, version="1")
+    live = make_agent_build(db, admin_ctx, version="2")
     db.agent_build_destroy(admin_ctx, gone.id)
     for mode in ("no", "yes", "only"):
         assert db.agent_build_get_by_triple(h.admin(mode), "kvm", "linux", "x86_64") == live
@@ -192,8 +193,8 @@ def test_agent_build_get_by_triple_skips_deleted_builds_whatever_the_context(db,
 
 @covers("agent_build_update")
 def test_agent_build_update_sets_columns_and_updated_at(db, admin_ctx):
-    build = h.make_agent_build(db, admin_ctx)
-    other = h.make_agent_build(db, admin_ctx, hypervisor="xen")
+    build = make_agent_build(db, admin_ctx)
+    other = make_agent_build(db, admin_ctx, hypervisor="xen")
     values = {"version": "2.0", "url": "http://example.org/b.tgz"}
     assert db.agent_build_update(admin_ctx, build.id, values) is None
     assert values == {"version": "2.0", "url": "http://example.org/b.tgz"}
@@ -205,7 +206,7 @@ def test_agent_build_update_sets_columns_and_updated_at(db, admin_ctx):
 
 @covers("agent_build_update")
 def test_agent_build_update_stores_an_explicit_updated_at(db, admin_ctx):
-    build = h.make_agent_build(db, admin_ctx)
+    build = make_agent_build(db, admin_ctx)
     old = datetime.datetime(2012, 1, 2, 3, 4, 5)
     db.agent_build_update(admin_ctx, build.id, {"url": "u", "updated_at": old})
     [after] = _live(db)
@@ -214,8 +215,8 @@ def test_agent_build_update_stores_an_explicit_updated_at(db, admin_ctx):
 
 @covers("agent_build_update")
 def test_agent_build_update_of_an_unknown_id_raises_and_writes_nothing(db, admin_ctx):
-    h.make_agent_build(db, admin_ctx)
-    with h.writes_nothing(lambda: h.hosts_state(db)):
+    make_agent_build(db, admin_ctx)
+    with h.writes_nothing(lambda: hosts_state(db)):
         with h.raises(exception.AgentBuildNotFound, id=99):
             db.agent_build_update(admin_ctx, 99, {"version": "2"})
         with h.raises(exception.AgentBuildNotFound, id="x"):
@@ -224,14 +225,14 @@ def test_agent_build_update_of_an_unknown_id_raises_and_writes_nothing(db, admin
 
 @covers("agent_build_update")
 def test_agent_build_update_reaches_deleted_builds_whatever_the_context(db, admin_ctx):
-    build = h.make_agent_build(db, admin_ctx)
+    build = make_agent_build(db, admin_ctx)
     db.agent_build_destroy(admin_ctx, build.id)
     for mode in ("no", "yes", "only"):
         assert db.agent_build_update(h.admin(mode), build.id, {"version": mode}) is None
     # Reviving through the values dict shows the updates were applied.
     db.agent_build_update(admin_ctx, build.id, {"deleted": False, "deleted_at": None})
     assert db.agent_build_get_by_triple(admin_ctx, "kvm", "linux", "x86_64").version == "only"
-    live = h.make_agent_build(db, admin_ctx, hypervisor="xen")
+    live = make_agent_build(db, admin_ctx, hypervisor="xen")
     db.agent_build_update(h.admin("only"), live.id, {"version": "9"})
     assert db.agent_build_get_by_triple(admin_ctx, "xen", "linux", "x86_64").version == "9"
 
@@ -241,8 +242,8 @@ def test_agent_build_update_reaches_deleted_builds_whatever_the_context(db, admi
     {"hypervsior": "kvm"}, {"md5hash": "m" * 256}, {"url": ["u"]}, {"deleted": None},
 ], ids=["unknown-key", "too-long", "list", "deleted-none"])
 def test_agent_build_update_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad):
-    build = h.make_agent_build(db, admin_ctx)
-    with h.writes_nothing(lambda: h.hosts_state(db)):
+    build = make_agent_build(db, admin_ctx)
+    with h.writes_nothing(lambda: hosts_state(db)):
         with h.raises_invalid():
             db.agent_build_update(admin_ctx, build.id, {"version": "3", **bad})
 
@@ -261,5 +262,5 @@ GUARDED = {
 @pytest.mark.parametrize("name", [pytest.param(n, marks=covers(n)) for n in GUARDED])
 def test_admin_only_agent_build_functions_refuse_other_contexts(db, admin_ctx, user_ctx,
                                                                 name):
-    args = GUARDED[name](h.make_agent_build(db, admin_ctx))
-    h.assert_guarded(getattr(db, name), args, "admin", lambda: h.hosts_state(db))
+    args = GUARDED[name](make_agent_build(db, admin_ctx))
+    h.assert_guarded(getattr(db, name), args, "admin", lambda: hosts_state(db))

@@ -7,13 +7,15 @@ import pytest
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.hosts import (
+    AGGREGATE, AGGREGATE_COMPUTED, AGGREGATE_HOST, hosts_state, make_aggregate)
 
 covers = pytest.mark.covers
 
 
 def _check(record):
     """An aggregate record: its columns plus `hosts` and `metadetails`."""
-    h.assert_record(record, h.AGGREGATE, **h.AGGREGATE_COMPUTED)
+    h.assert_record(record, AGGREGATE, **AGGREGATE_COMPUTED)
     assert all(type(host) is str for host in record["hosts"])
     assert all(type(k) is str and type(v) is str for k, v in record["metadetails"].items())
     return record
@@ -26,7 +28,7 @@ def _deleted(db, ctx, aggregate):
 
 
 def _state(db):
-    return h.hosts_state(db)
+    return hosts_state(db)
 
 
 # -- aggregate_create ----------------------------------------------------------------------
@@ -48,32 +50,32 @@ def test_aggregate_create_returns_the_new_aggregate(db, admin_ctx):
 @covers("aggregate_create")
 def test_aggregate_create_adds_the_metadata(db, admin_ctx):
     metadata = {"fake_key1": "fake_value1", "fake_key2": 2}
-    aggregate = h.make_aggregate(db, admin_ctx, metadata=metadata)
+    aggregate = make_aggregate(db, admin_ctx, metadata=metadata)
     assert aggregate.metadetails == {"fake_key1": "fake_value1", "fake_key2": "2"}
     assert metadata == {"fake_key1": "fake_value1", "fake_key2": 2}
     assert db.aggregate_metadata_get(admin_ctx, aggregate.id) == aggregate.metadetails
-    assert h.make_aggregate(db, admin_ctx, metadata={}).metadetails == {}
+    assert make_aggregate(db, admin_ctx, metadata={}).metadetails == {}
 
 
 @covers("aggregate_create")
 def test_aggregate_create_refuses_the_name_of_a_live_aggregate(db, admin_ctx):
-    h.make_aggregate(db, admin_ctx, name="taken")
+    make_aggregate(db, admin_ctx, name="taken")
     with h.writes_nothing(lambda: _state(db)):
         for ctx in (admin_ctx, h.admin("yes"), h.admin("only")):
             with h.raises(exception.AggregateNameExists, aggregate_name="taken"):
-                h.make_aggregate(db, ctx, name="taken", metadata={"a": "1"})
+                make_aggregate(db, ctx, name="taken", metadata={"a": "1"})
 
 
 @covers("aggregate_create")
 def test_aggregate_create_reuses_a_deleted_name_with_empty_metadata(db, admin_ctx):
-    first = h.make_aggregate(db, admin_ctx, name="reused", metadata={"a": "1"})
+    first = make_aggregate(db, admin_ctx, name="reused", metadata={"a": "1"})
     db.aggregate_delete(admin_ctx, first.id)
-    second = h.make_aggregate(db, admin_ctx, name="reused")
+    second = make_aggregate(db, admin_ctx, name="reused")
     assert second.id != first.id
     assert second.metadetails == {}
     assert db.aggregate_metadata_get(admin_ctx, second.id) == {}
     db.aggregate_delete(admin_ctx, second.id)
-    third = h.make_aggregate(db, h.admin("yes"), name="reused")
+    third = make_aggregate(db, h.admin("yes"), name="reused")
     assert [a.id for a in db.aggregate_get_all(admin_ctx)] == [third.id]
 
 
@@ -88,12 +90,12 @@ def test_aggregate_create_lets_several_aggregates_have_no_name(db, admin_ctx):
 
 @covers("aggregate_create")
 def test_aggregate_create_conflict_names_the_name_as_given(db, admin_ctx):
-    assert h.make_aggregate(db, admin_ctx, name=42).name == "42"
+    assert make_aggregate(db, admin_ctx, name=42).name == "42"
     with h.writes_nothing(lambda: _state(db)):
         with h.raises(exception.AggregateNameExists, aggregate_name=42):
-            h.make_aggregate(db, admin_ctx, name=42)
+            make_aggregate(db, admin_ctx, name=42)
         with h.raises(exception.AggregateNameExists, aggregate_name="42"):
-            h.make_aggregate(db, admin_ctx, name="42")
+            make_aggregate(db, admin_ctx, name="42")
 
 
 @covers("aggregate_create")
@@ -125,7 +127,7 @@ def test_aggregate_create_rejects_bad_values_and_writes_nothing(db, admin_ctx, v
 
 @covers("aggregate_delete")
 def test_aggregate_delete_soft_deletes_the_aggregate_and_its_metadata(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
     db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     db.aggregate_update(admin_ctx, aggregate.id, {"availability_zone": "zone2"})
     before = db.aggregate_get(admin_ctx, aggregate.id)
@@ -146,8 +148,8 @@ def test_aggregate_delete_soft_deletes_the_aggregate_and_its_metadata(db, admin_
 
 @covers("aggregate_delete")
 def test_aggregate_delete_with_read_deleted_yes_deletes_a_live_aggregate(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "1"})
-    kept = h.make_aggregate(db, admin_ctx, metadata={"a": "2"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"a": "1"})
+    kept = make_aggregate(db, admin_ctx, metadata={"a": "2"})
     before = db.aggregate_get(admin_ctx, aggregate.id)
     assert db.aggregate_delete(h.admin("yes"), aggregate.id) is None
     h.assert_soft_deleted(db.aggregate_get(h.admin("yes"), aggregate.id), before)
@@ -164,9 +166,9 @@ def test_aggregate_delete_of_an_unknown_id_raises(db, admin_ctx):
 
 @covers("aggregate_delete")
 def test_aggregate_delete_honours_read_deleted(db, admin_ctx):
-    gone = h.make_aggregate(db, admin_ctx)
+    gone = make_aggregate(db, admin_ctx)
     db.aggregate_delete(admin_ctx, gone.id)
-    live = h.make_aggregate(db, admin_ctx)
+    live = make_aggregate(db, admin_ctx)
     with h.raises(exception.AggregateNotFound, aggregate_id=gone.id):
         db.aggregate_delete(admin_ctx, gone.id)
     with h.raises(exception.AggregateNotFound, aggregate_id=live.id):
@@ -181,19 +183,19 @@ def test_aggregate_delete_honours_read_deleted(db, admin_ctx):
 
 @covers("aggregate_get")
 def test_aggregate_get_returns_hosts_and_metadetails(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"k1": "v1"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"k1": "v1"})
     for host in ("host3", "host1", "host2"):
         db.aggregate_host_add(admin_ctx, aggregate.id, host)
     db.aggregate_metadata_add(admin_ctx, aggregate.id, {"k2": "v2"})
     got = _check(db.aggregate_get(admin_ctx, aggregate.id))
     assert got.hosts == ["host3", "host1", "host2"]
     assert got.metadetails == {"k1": "v1", "k2": "v2"}
-    assert {k: got[k] for k in h.AGGREGATE} == {k: aggregate[k] for k in h.AGGREGATE}
+    assert {k: got[k] for k in AGGREGATE} == {k: aggregate[k] for k in AGGREGATE}
 
 
 @covers("aggregate_get")
 def test_aggregate_get_keeps_a_revived_host_in_its_place(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     for host in ("h1", "h2", "h3"):
         db.aggregate_host_add(admin_ctx, aggregate.id, host)
     db.aggregate_host_delete(admin_ctx, aggregate.id, "h1")
@@ -212,10 +214,10 @@ def test_aggregate_get_of_an_unknown_id_raises(db, admin_ctx):
 
 @covers("aggregate_get")
 def test_aggregate_get_honours_read_deleted(db, admin_ctx):
-    gone = h.make_aggregate(db, admin_ctx, metadata={"a": "1"})
+    gone = make_aggregate(db, admin_ctx, metadata={"a": "1"})
     db.aggregate_host_add(admin_ctx, gone.id, "host1")
     db.aggregate_delete(admin_ctx, gone.id)
-    live = h.make_aggregate(db, admin_ctx)
+    live = make_aggregate(db, admin_ctx)
     with h.raises(exception.AggregateNotFound, aggregate_id=gone.id):
         db.aggregate_get(admin_ctx, gone.id)
     with h.raises(exception.AggregateNotFound, aggregate_id=live.id):
@@ -229,7 +231,7 @@ def test_aggregate_get_honours_read_deleted(db, admin_ctx):
 @covers("aggregate_get", "aggregate_get_all")
 def test_aggregate_relations_stay_live_only_whatever_read_deleted_says(db, admin_ctx):
     # read_deleted applies to the aggregate rows, never to hosts / metadetails.
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"kept": "1", "dropped": "2"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"kept": "1", "dropped": "2"})
     for host in ("removed", "member"):
         db.aggregate_host_add(admin_ctx, aggregate.id, host)
     db.aggregate_host_delete(admin_ctx, aggregate.id, "removed")
@@ -246,8 +248,8 @@ def test_aggregate_relations_stay_live_only_whatever_read_deleted_says(db, admin
 @covers("aggregate_get_all")
 def test_aggregate_get_all_lists_aggregates_by_id(db, admin_ctx):
     assert db.aggregate_get_all(admin_ctx) == []
-    a1 = h.make_aggregate(db, admin_ctx, metadata={"k": "v"})
-    a2 = h.make_aggregate(db, admin_ctx)
+    a1 = make_aggregate(db, admin_ctx, metadata={"k": "v"})
+    a2 = make_aggregate(db, admin_ctx)
     db.aggregate_host_add(admin_ctx, a2.id, "host1")
     got = db.aggregate_get_all(admin_ctx)
     assert isinstance(got, list)
@@ -259,10 +261,10 @@ def test_aggregate_get_all_lists_aggregates_by_id(db, admin_ctx):
 
 @covers("aggregate_get_all")
 def test_aggregate_get_all_honours_read_deleted(db, admin_ctx):
-    gone = h.make_aggregate(db, admin_ctx, metadata={"k": "v"})
+    gone = make_aggregate(db, admin_ctx, metadata={"k": "v"})
     db.aggregate_host_add(admin_ctx, gone.id, "host1")
     db.aggregate_delete(admin_ctx, gone.id)
-    live = h.make_aggregate(db, admin_ctx)
+    live = make_aggregate(db, admin_ctx)
     assert [a.id for a in db.aggregate_get_all(admin_ctx)] == [live.id]
     every = db.aggregate_get_all(h.admin("yes"))
     assert [(a.id, a.deleted, a.hosts, a.metadetails) for a in every] == \
@@ -274,9 +276,9 @@ def test_aggregate_get_all_honours_read_deleted(db, admin_ctx):
 
 @covers("aggregate_get_by_host")
 def test_aggregate_get_by_host_lists_the_host_aggregates_once(db, admin_ctx):
-    a1 = h.make_aggregate(db, admin_ctx)
-    a2 = h.make_aggregate(db, admin_ctx, metadata={"k": "v"})
-    a3 = h.make_aggregate(db, admin_ctx)
+    a1 = make_aggregate(db, admin_ctx)
+    a2 = make_aggregate(db, admin_ctx, metadata={"k": "v"})
+    a3 = make_aggregate(db, admin_ctx)
     db.aggregate_host_add(admin_ctx, a2.id, "host1")
     db.aggregate_host_add(admin_ctx, a1.id, "host1")
     db.aggregate_host_add(admin_ctx, a2.id, "host2")
@@ -295,9 +297,9 @@ def test_aggregate_get_by_host_lists_the_host_aggregates_once(db, admin_ctx):
 
 @covers("aggregate_get_by_host")
 def test_aggregate_get_by_host_with_a_key_needs_that_key(db, admin_ctx):
-    a1 = h.make_aggregate(db, admin_ctx, metadata={"goodkey": "good"})
-    a2 = h.make_aggregate(db, admin_ctx, metadata={"badkey": "bad"})
-    a3 = h.make_aggregate(db, admin_ctx)
+    a1 = make_aggregate(db, admin_ctx, metadata={"goodkey": "good"})
+    a2 = make_aggregate(db, admin_ctx, metadata={"badkey": "bad"})
+    a3 = make_aggregate(db, admin_ctx)
     for aggregate in (a1, a2, a3):
         db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     assert [a.id for a in db.aggregate_get_by_host(admin_ctx, "host1", key="goodkey")] \
@@ -310,10 +312,10 @@ def test_aggregate_get_by_host_with_a_key_needs_that_key(db, admin_ctx):
 
 @covers("aggregate_get_by_host")
 def test_aggregate_get_by_host_never_matches_deleted_rows(db, admin_ctx):
-    gone = h.make_aggregate(db, admin_ctx, metadata={"k": "v"})
-    removed = h.make_aggregate(db, admin_ctx, metadata={"k": "v"})
-    no_key = h.make_aggregate(db, admin_ctx, metadata={"k": "v"})
-    live = h.make_aggregate(db, admin_ctx, metadata={"k": "v"})
+    gone = make_aggregate(db, admin_ctx, metadata={"k": "v"})
+    removed = make_aggregate(db, admin_ctx, metadata={"k": "v"})
+    no_key = make_aggregate(db, admin_ctx, metadata={"k": "v"})
+    live = make_aggregate(db, admin_ctx, metadata={"k": "v"})
     for aggregate in (gone, removed, no_key, live):
         db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     db.aggregate_delete(admin_ctx, gone.id)
@@ -329,9 +331,9 @@ def test_aggregate_get_by_host_never_matches_deleted_rows(db, admin_ctx):
 
 @covers("aggregate_host_add")
 def test_aggregate_host_add_returns_the_membership(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     member = db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
-    h.assert_record(member, h.AGGREGATE_HOST)
+    h.assert_record(member, AGGREGATE_HOST)
     h.assert_new(member)
     assert (member.aggregate_id, member.host) == (aggregate.id, "host1")
     assert db.aggregate_get(admin_ctx, aggregate.id).hosts == ["host1"]
@@ -340,8 +342,8 @@ def test_aggregate_host_add_returns_the_membership(db, admin_ctx):
 
 @covers("aggregate_host_add")
 def test_aggregate_host_add_lets_a_host_join_several_aggregates(db, admin_ctx):
-    a1 = h.make_aggregate(db, admin_ctx)
-    a2 = h.make_aggregate(db, admin_ctx)
+    a1 = make_aggregate(db, admin_ctx)
+    a2 = make_aggregate(db, admin_ctx)
     db.aggregate_host_add(admin_ctx, a1.id, "host1")
     db.aggregate_host_add(admin_ctx, a2.id, "host1")
     assert [a.id for a in db.aggregate_get_by_host(admin_ctx, "host1")] == [a1.id, a2.id]
@@ -349,7 +351,7 @@ def test_aggregate_host_add_lets_a_host_join_several_aggregates(db, admin_ctx):
 
 @covers("aggregate_host_add")
 def test_aggregate_host_add_refuses_a_live_member(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     with h.writes_nothing(lambda: _state(db)):
         for ctx in (admin_ctx, h.admin("yes")):
@@ -360,11 +362,11 @@ def test_aggregate_host_add_refuses_a_live_member(db, admin_ctx):
 
 @covers("aggregate_host_add")
 def test_aggregate_host_add_revives_a_removed_member(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     first = db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     db.aggregate_host_delete(admin_ctx, aggregate.id, "host1")
     again = db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
-    h.assert_record(again, h.AGGREGATE_HOST)
+    h.assert_record(again, AGGREGATE_HOST)
     assert again.id == first.id
     assert (again.deleted, again.deleted_at) == (False, None)
     h.assert_updated(again, first)
@@ -378,7 +380,7 @@ def test_aggregate_host_add_revives_a_removed_member(db, admin_ctx):
 
 @covers("aggregate_host_add")
 def test_aggregate_host_add_conflict_names_the_arguments_as_given(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     member = db.aggregate_host_add(admin_ctx, aggregate.id, 7)
     assert member.host == "7"
     with h.writes_nothing(lambda: _state(db)):
@@ -397,11 +399,11 @@ def test_aggregate_host_add_needs_the_aggregate(db, admin_ctx):
         # The aggregate is looked up before anything else is checked.
         with h.raises(exception.AggregateNotFound, aggregate_id=99):
             db.aggregate_host_add(admin_ctx, 99, "h" * 256)
-    gone = h.make_aggregate(db, admin_ctx)
+    gone = make_aggregate(db, admin_ctx)
     db.aggregate_delete(admin_ctx, gone.id)
     with h.raises(exception.AggregateNotFound, aggregate_id=gone.id):
         db.aggregate_host_add(admin_ctx, gone.id, "host1")
-    live = h.make_aggregate(db, admin_ctx)
+    live = make_aggregate(db, admin_ctx)
     with h.raises(exception.AggregateNotFound, aggregate_id=live.id):
         db.aggregate_host_add(h.admin("only"), live.id, "host1")
     # The lookup honours read_deleted: a deleted aggregate can get a member,
@@ -416,7 +418,7 @@ def test_aggregate_host_add_needs_the_aggregate(db, admin_ctx):
 @pytest.mark.parametrize("host", ["h" * 256, ["host1"], 1.5j],
                          ids=["too-long", "list", "complex"])
 def test_aggregate_host_add_rejects_a_bad_host_and_writes_nothing(db, admin_ctx, host):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     with h.writes_nothing(lambda: _state(db)):
         with h.raises_invalid():
             db.aggregate_host_add(admin_ctx, aggregate.id, host)
@@ -426,7 +428,7 @@ def test_aggregate_host_add_rejects_a_bad_host_and_writes_nothing(db, admin_ctx,
 
 @covers("aggregate_host_delete")
 def test_aggregate_host_delete_removes_the_member(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     db.aggregate_host_add(admin_ctx, aggregate.id, "host2")
     assert db.aggregate_host_delete(admin_ctx, aggregate.id, "host1") is None
@@ -439,8 +441,8 @@ def test_aggregate_host_delete_removes_the_member(db, admin_ctx):
 
 @covers("aggregate_host_delete")
 def test_aggregate_host_delete_of_a_non_member_raises(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
-    other = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
+    other = make_aggregate(db, admin_ctx)
     db.aggregate_host_add(admin_ctx, other.id, "host1")
     with h.writes_nothing(lambda: _state(db)):
         with h.raises(exception.AggregateHostNotFound, aggregate_id=aggregate.id,
@@ -452,7 +454,7 @@ def test_aggregate_host_delete_of_a_non_member_raises(db, admin_ctx):
 
 @covers("aggregate_host_delete")
 def test_aggregate_host_delete_honours_read_deleted(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     db.aggregate_host_add(admin_ctx, aggregate.id, "gone")
     db.aggregate_host_add(admin_ctx, aggregate.id, "live")
     db.aggregate_host_delete(admin_ctx, aggregate.id, "gone")
@@ -475,11 +477,11 @@ def test_aggregate_host_delete_honours_read_deleted(db, admin_ctx):
 
 @covers("aggregate_host_get_all")
 def test_aggregate_host_get_all_lists_host_names_by_row_id(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     assert db.aggregate_host_get_all(admin_ctx, aggregate.id) == []
     for host in ("zeta", "alpha", "mid"):
         db.aggregate_host_add(admin_ctx, aggregate.id, host)
-    other = h.make_aggregate(db, admin_ctx)
+    other = make_aggregate(db, admin_ctx)
     db.aggregate_host_add(admin_ctx, other.id, "elsewhere")
     got = db.aggregate_host_get_all(admin_ctx, aggregate.id)
     assert got == ["zeta", "alpha", "mid"]
@@ -488,7 +490,7 @@ def test_aggregate_host_get_all_lists_host_names_by_row_id(db, admin_ctx):
 
 @covers("aggregate_host_get_all")
 def test_aggregate_host_get_all_honours_read_deleted(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     for host in ("h1", "h2", "h3"):
         db.aggregate_host_add(admin_ctx, aggregate.id, host)
     db.aggregate_host_delete(admin_ctx, aggregate.id, "h2")
@@ -512,7 +514,7 @@ def test_aggregate_host_get_all_of_an_unknown_aggregate_raises(db, admin_ctx):
 
 @covers("aggregate_metadata_add")
 def test_aggregate_metadata_add_adds_and_updates_keys(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
     metadata = {"b": "20", "c": 3}
     got = db.aggregate_metadata_add(admin_ctx, aggregate.id, metadata)
     assert type(got) is dict
@@ -525,7 +527,7 @@ def test_aggregate_metadata_add_adds_and_updates_keys(db, admin_ctx):
 
 @covers("aggregate_metadata_add")
 def test_aggregate_metadata_add_revives_a_deleted_key(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
     db.aggregate_metadata_delete(admin_ctx, aggregate.id, "a")
     assert db.aggregate_metadata_get(admin_ctx, aggregate.id) == {"b": "2"}
     got = db.aggregate_metadata_add(admin_ctx, aggregate.id, {"a": "new"})
@@ -537,7 +539,7 @@ def test_aggregate_metadata_add_revives_a_deleted_key(db, admin_ctx):
 def test_aggregate_metadata_add_revives_rather_than_duplicates(db, admin_ctx):
     # The metadata rows of a deleted aggregate are deleted rows; a context with
     # read_deleted='only' finds the aggregate and shows exactly those rows.
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
     db.aggregate_delete(admin_ctx, aggregate.id)
     only = h.admin("only")
     assert db.aggregate_metadata_get(only, aggregate.id) == {"a": "1", "b": "2"}
@@ -548,7 +550,7 @@ def test_aggregate_metadata_add_revives_rather_than_duplicates(db, admin_ctx):
 
 @covers("aggregate_metadata_add")
 def test_aggregate_metadata_add_with_set_delete_replaces_the_set(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2", "c": "3"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2", "c": "3"})
     db.aggregate_metadata_delete(admin_ctx, aggregate.id, "c")
     got = db.aggregate_metadata_add(admin_ctx, aggregate.id, {"b": "20", "c": "30", "d": "4"},
                                     set_delete=True)
@@ -571,7 +573,7 @@ def test_aggregate_metadata_add_needs_the_aggregate(db, admin_ctx):
         # The aggregate is looked up before anything else is checked.
         with h.raises(exception.AggregateNotFound, aggregate_id=7):
             db.aggregate_metadata_add(admin_ctx, 7, None)
-    gone = h.make_aggregate(db, admin_ctx)
+    gone = make_aggregate(db, admin_ctx)
     db.aggregate_delete(admin_ctx, gone.id)
     with h.raises(exception.AggregateNotFound, aggregate_id=gone.id):
         db.aggregate_metadata_add(admin_ctx, gone.id, {"a": "1"})
@@ -591,7 +593,7 @@ def test_aggregate_metadata_add_needs_the_aggregate(db, admin_ctx):
 @pytest.mark.parametrize("set_delete", [False, True])
 def test_aggregate_metadata_add_rejects_bad_metadata_and_writes_nothing(
         db, admin_ctx, metadata, set_delete):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "0", "z": "26"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"a": "0", "z": "26"})
     with h.writes_nothing(lambda: _state(db)):
         with h.raises_invalid():
             db.aggregate_metadata_add(admin_ctx, aggregate.id, metadata, set_delete)
@@ -601,7 +603,7 @@ def test_aggregate_metadata_add_rejects_bad_metadata_and_writes_nothing(
 
 @covers("aggregate_metadata_delete")
 def test_aggregate_metadata_delete_removes_the_key(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
     assert db.aggregate_metadata_delete(admin_ctx, aggregate.id, "a") is None
     assert db.aggregate_metadata_get(admin_ctx, aggregate.id) == {"b": "2"}
     assert db.aggregate_get(admin_ctx, aggregate.id).metadetails == {"b": "2"}
@@ -610,8 +612,8 @@ def test_aggregate_metadata_delete_removes_the_key(db, admin_ctx):
 
 @covers("aggregate_metadata_delete")
 def test_aggregate_metadata_delete_of_a_missing_key_raises(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "1"})
-    h.make_aggregate(db, admin_ctx, metadata={"b": "2"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"a": "1"})
+    make_aggregate(db, admin_ctx, metadata={"b": "2"})
     with h.writes_nothing(lambda: _state(db)):
         with h.raises(exception.AggregateMetadataNotFound, aggregate_id=aggregate.id,
                       metadata_key="b"):
@@ -622,7 +624,7 @@ def test_aggregate_metadata_delete_of_a_missing_key_raises(db, admin_ctx):
 
 @covers("aggregate_metadata_delete")
 def test_aggregate_metadata_delete_honours_read_deleted(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
     db.aggregate_metadata_delete(admin_ctx, aggregate.id, "a")
     with h.raises(exception.AggregateMetadataNotFound, aggregate_id=aggregate.id,
                   metadata_key="a"):
@@ -639,10 +641,10 @@ def test_aggregate_metadata_delete_honours_read_deleted(db, admin_ctx):
 
 @covers("aggregate_metadata_get")
 def test_aggregate_metadata_get_returns_a_dict(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     assert db.aggregate_metadata_get(admin_ctx, aggregate.id) == {}
     db.aggregate_metadata_add(admin_ctx, aggregate.id, {"a": "1", "b": 2})
-    h.make_aggregate(db, admin_ctx, metadata={"c": "3"})
+    make_aggregate(db, admin_ctx, metadata={"c": "3"})
     got = db.aggregate_metadata_get(admin_ctx, aggregate.id)
     assert type(got) is dict
     assert got == {"a": "1", "b": "2"}
@@ -650,7 +652,7 @@ def test_aggregate_metadata_get_returns_a_dict(db, admin_ctx):
 
 @covers("aggregate_metadata_get")
 def test_aggregate_metadata_get_honours_read_deleted(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"a": "1", "b": "2"})
     db.aggregate_metadata_delete(admin_ctx, aggregate.id, "a")
     assert db.aggregate_metadata_get(admin_ctx, aggregate.id) == {"b": "2"}
     assert db.aggregate_metadata_get(h.admin("yes"), aggregate.id) == {"a": "1", "b": "2"}
@@ -677,11 +679,11 @@ def _by_host(db, ctx, host, key=None):
 
 @covers("aggregate_metadata_get_by_host")
 def test_aggregate_metadata_get_by_host_merges_values_into_sets(db, admin_ctx):
-    a1 = h.make_aggregate(db, admin_ctx, metadata={"fake_key1": "fake_value1",
-                                                   "fake_key2": "fake_value2"})
-    a2 = h.make_aggregate(db, admin_ctx, metadata={"fake_key1": "other_value"})
-    a3 = h.make_aggregate(db, admin_ctx)
-    other = h.make_aggregate(db, admin_ctx, metadata={"fake_key3": "x"})
+    a1 = make_aggregate(db, admin_ctx, metadata={"fake_key1": "fake_value1",
+                                                 "fake_key2": "fake_value2"})
+    a2 = make_aggregate(db, admin_ctx, metadata={"fake_key1": "other_value"})
+    a3 = make_aggregate(db, admin_ctx)
+    other = make_aggregate(db, admin_ctx, metadata={"fake_key3": "x"})
     for aggregate in (a1, a2, a3):
         db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     db.aggregate_host_add(admin_ctx, other.id, "host2")
@@ -694,8 +696,8 @@ def test_aggregate_metadata_get_by_host_merges_values_into_sets(db, admin_ctx):
 
 @covers("aggregate_metadata_get_by_host")
 def test_aggregate_metadata_get_by_host_with_a_key_takes_all_keys_of_owners(db, admin_ctx):
-    a1 = h.make_aggregate(db, admin_ctx, metadata={"good": "1", "extra": "x"})
-    a2 = h.make_aggregate(db, admin_ctx, metadata={"bad": "2"})
+    a1 = make_aggregate(db, admin_ctx, metadata={"good": "1", "extra": "x"})
+    a2 = make_aggregate(db, admin_ctx, metadata={"bad": "2"})
     for aggregate in (a1, a2):
         db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     assert _by_host(db, admin_ctx, "host1", "good") == {"good": {"1"}, "extra": {"x"}}
@@ -706,8 +708,8 @@ def test_aggregate_metadata_get_by_host_with_a_key_takes_all_keys_of_owners(db, 
 
 @covers("aggregate_metadata_get_by_host")
 def test_aggregate_metadata_get_by_host_with_a_falsy_key_takes_every_aggregate(db, admin_ctx):
-    a1 = h.make_aggregate(db, admin_ctx, metadata={"good": "1"})
-    a2 = h.make_aggregate(db, admin_ctx, metadata={"bad": "2"})
+    a1 = make_aggregate(db, admin_ctx, metadata={"good": "1"})
+    a2 = make_aggregate(db, admin_ctx, metadata={"bad": "2"})
     for aggregate in (a1, a2):
         db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     for falsy in (None, ""):
@@ -716,9 +718,9 @@ def test_aggregate_metadata_get_by_host_with_a_falsy_key_takes_every_aggregate(d
 
 @covers("aggregate_metadata_get_by_host")
 def test_aggregate_metadata_get_by_host_ignores_deleted_rows(db, admin_ctx):
-    gone = h.make_aggregate(db, admin_ctx, metadata={"k": "gone"})
-    removed = h.make_aggregate(db, admin_ctx, metadata={"k": "removed"})
-    live = h.make_aggregate(db, admin_ctx, metadata={"k": "live", "d": "deleted"})
+    gone = make_aggregate(db, admin_ctx, metadata={"k": "gone"})
+    removed = make_aggregate(db, admin_ctx, metadata={"k": "removed"})
+    live = make_aggregate(db, admin_ctx, metadata={"k": "live", "d": "deleted"})
     for aggregate in (gone, removed, live):
         db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     db.aggregate_delete(admin_ctx, gone.id)
@@ -733,7 +735,7 @@ def test_aggregate_metadata_get_by_host_ignores_deleted_rows(db, admin_ctx):
 
 @covers("aggregate_update")
 def test_aggregate_update_sets_columns_and_returns_the_aggregate(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"k": "v"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"k": "v"})
     db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     values = {"availability_zone": "updated_zone"}
     got = _check(db.aggregate_update(admin_ctx, aggregate.id, values))
@@ -746,7 +748,7 @@ def test_aggregate_update_sets_columns_and_returns_the_aggregate(db, admin_ctx):
 
 @covers("aggregate_update")
 def test_aggregate_update_replaces_the_metadata(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"k1": "v1", "k2": "v2"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"k1": "v1", "k2": "v2"})
     values = {"metadata": {"k2": "new", "k3": "v3"}, "availability_zone": "z2"}
     got = db.aggregate_update(admin_ctx, aggregate.id, values)
     assert values == {"metadata": {"k2": "new", "k3": "v3"}, "availability_zone": "z2"}
@@ -763,15 +765,15 @@ def test_aggregate_update_replaces_the_metadata(db, admin_ctx):
 
 @covers("aggregate_update")
 def test_aggregate_update_refuses_the_name_of_another_live_aggregate(db, admin_ctx):
-    h.make_aggregate(db, admin_ctx, name="taken")
-    aggregate = h.make_aggregate(db, admin_ctx, name="mine", metadata={"k": "v"})
+    make_aggregate(db, admin_ctx, name="taken")
+    aggregate = make_aggregate(db, admin_ctx, name="mine", metadata={"k": "v"})
     with h.writes_nothing(lambda: _state(db)):
         with h.raises(exception.AggregateNameExists, aggregate_name="taken"):
             db.aggregate_update(admin_ctx, aggregate.id,
                                 {"name": "taken", "metadata": {"x": "y"},
                                  "availability_zone": "z"})
     assert db.aggregate_update(admin_ctx, aggregate.id, {"name": "mine"}).name == "mine"
-    gone = h.make_aggregate(db, admin_ctx, name="was-deleted")
+    gone = make_aggregate(db, admin_ctx, name="was-deleted")
     db.aggregate_delete(admin_ctx, gone.id)
     assert db.aggregate_update(admin_ctx, aggregate.id,
                                {"name": "was-deleted"}).name == "was-deleted"
@@ -779,15 +781,15 @@ def test_aggregate_update_refuses_the_name_of_another_live_aggregate(db, admin_c
 
 @covers("aggregate_update")
 def test_aggregate_update_conflicts_name_the_name(db, admin_ctx):
-    h.make_aggregate(db, admin_ctx, name="42")
-    aggregate = h.make_aggregate(db, admin_ctx, name="mine")
+    make_aggregate(db, admin_ctx, name="42")
+    aggregate = make_aggregate(db, admin_ctx, name="mine")
     with h.writes_nothing(lambda: _state(db)):
         with h.raises(exception.AggregateNameExists, aggregate_name=42):
             db.aggregate_update(admin_ctx, aggregate.id, {"name": 42})
     # Reviving a deleted aggregate whose name is taken again conflicts on that name.
-    gone = h.make_aggregate(db, admin_ctx, name="again")
+    gone = make_aggregate(db, admin_ctx, name="again")
     db.aggregate_delete(admin_ctx, gone.id)
-    h.make_aggregate(db, admin_ctx, name="again")
+    make_aggregate(db, admin_ctx, name="again")
     with h.writes_nothing(lambda: _state(db)):
         with h.raises(exception.AggregateNameExists, aggregate_name="again"):
             db.aggregate_update(h.admin("yes"), gone.id,
@@ -796,7 +798,7 @@ def test_aggregate_update_conflicts_name_the_name(db, admin_ctx):
 
 @covers("aggregate_update")
 def test_aggregate_update_of_an_unknown_id_raises_and_writes_nothing(db, admin_ctx):
-    h.make_aggregate(db, admin_ctx, metadata={"k": "v"})
+    make_aggregate(db, admin_ctx, metadata={"k": "v"})
     with h.writes_nothing(lambda: _state(db)):
         with h.raises(exception.AggregateNotFound, aggregate_id=42):
             db.aggregate_update(admin_ctx, 42, {"availability_zone": "z",
@@ -805,9 +807,9 @@ def test_aggregate_update_of_an_unknown_id_raises_and_writes_nothing(db, admin_c
 
 @covers("aggregate_update")
 def test_aggregate_update_honours_read_deleted(db, admin_ctx):
-    gone = h.make_aggregate(db, admin_ctx)
+    gone = make_aggregate(db, admin_ctx)
     db.aggregate_delete(admin_ctx, gone.id)
-    live = h.make_aggregate(db, admin_ctx)
+    live = make_aggregate(db, admin_ctx)
     with h.raises(exception.AggregateNotFound, aggregate_id=gone.id):
         db.aggregate_update(admin_ctx, gone.id, {"availability_zone": "z"})
     with h.raises(exception.AggregateNotFound, aggregate_id=live.id):
@@ -826,7 +828,7 @@ def test_aggregate_update_honours_read_deleted(db, admin_ctx):
 ], ids=["computed-hosts", "computed-metadetails", "zone-none", "name-too-long",
         "metadata-list", "metadata-value-none", "deleted-none", "id-text"])
 def test_aggregate_update_rejects_bad_values_and_writes_nothing(db, admin_ctx, values):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"k": "v"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"k": "v"})
     with h.writes_nothing(lambda: _state(db)):
         with h.raises_invalid():
             db.aggregate_update(admin_ctx, aggregate.id,
@@ -854,7 +856,7 @@ GUARDED = {
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=covers(n)) for n in GUARDED])
 def test_admin_only_aggregate_functions_refuse_other_contexts(db, admin_ctx, user_ctx, name):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"k": "v"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"k": "v"})
     db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     args = GUARDED[name](aggregate)
     h.assert_guarded(getattr(db, name), args, "admin", lambda: _state(db))

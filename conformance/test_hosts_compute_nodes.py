@@ -5,6 +5,9 @@ import pytest
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.hosts import (
+    COMPUTE_NODE, COMPUTE_NODE_STAT, SERVICE, compute_node_values, hosts_state, make_compute_node,
+    make_service)
 
 covers = pytest.mark.covers
 
@@ -16,13 +19,13 @@ STATISTICS_KEYS = {
 
 
 def _columns(record):
-    return {k: record[k] for k in h.COMPUTE_NODE}
+    return {k: record[k] for k in COMPUTE_NODE}
 
 
 def _stats(record):
     """A node record's stats as [(key, value)], checking each stat record."""
     for stat in record["stats"]:
-        h.assert_record(stat, h.COMPUTE_NODE_STAT)
+        h.assert_record(stat, COMPUTE_NODE_STAT)
         assert stat["compute_node_id"] == record["id"]
         assert stat["deleted"] is False
     return [(s["key"], s["value"]) for s in record["stats"]]
@@ -36,13 +39,13 @@ def _node_state(db):
 
 @covers("compute_node_create")
 def test_compute_node_create_returns_the_node_with_its_stats(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
+    service = make_service(db, admin_ctx)
     stats = {"num_instances": 3, "num_proj_12345": 2, "num_vm_building": "1"}
-    values = h.compute_node_values(service_id=service.id, free_ram_mb=1024,
-                                   free_disk_gb=2048, running_vms=3, current_workload=1,
-                                   stats=stats)
+    values = compute_node_values(service_id=service.id, free_ram_mb=1024,
+                                 free_disk_gb=2048, running_vms=3, current_workload=1,
+                                 stats=stats)
     node = db.compute_node_create(admin_ctx, values)
-    h.assert_record(node, h.COMPUTE_NODE, stats=list)
+    h.assert_record(node, COMPUTE_NODE, stats=list)
     h.assert_new(node)
     assert (node.free_ram_mb, node.free_disk_gb, node.running_vms, node.current_workload) \
         == (1024, 2048, 3, 1)
@@ -58,8 +61,8 @@ def test_compute_node_create_returns_the_node_with_its_stats(db, admin_ctx):
 
 @covers("compute_node_create", "compute_node_update")
 def test_compute_node_stats_store_values_as_text(db, admin_ctx):
-    node = h.make_compute_node(db, admin_ctx, stats={"int": 3, "float": 1.5, "bool": True,
-                                                     "text": "x", "none": None, 7: "seven"})
+    node = make_compute_node(db, admin_ctx, stats={"int": 3, "float": 1.5, "bool": True,
+                                                   "text": "x", "none": None, 7: "seven"})
     expected = [("int", "3"), ("float", "1.5"), ("bool", "True"), ("text", "x"),
                 ("none", None), ("7", "seven")]
     assert _stats(node) == expected
@@ -71,15 +74,15 @@ def test_compute_node_stats_store_values_as_text(db, admin_ctx):
 
 @covers("compute_node_create")
 def test_compute_node_create_without_stats_has_none(db, admin_ctx):
-    node = h.make_compute_node(db, admin_ctx)
+    node = make_compute_node(db, admin_ctx)
     assert node.stats == []
-    assert h.make_compute_node(db, admin_ctx, stats={}).stats == []
-    assert h.make_compute_node(db, admin_ctx, stats=None).stats == []
+    assert make_compute_node(db, admin_ctx, stats={}).stats == []
+    assert make_compute_node(db, admin_ctx, stats=None).stats == []
 
 
 @covers("compute_node_create")
 def test_compute_node_create_does_not_check_the_service(db, admin_ctx):
-    node = db.compute_node_create(admin_ctx, h.compute_node_values(service_id=12345))
+    node = db.compute_node_create(admin_ctx, compute_node_values(service_id=12345))
     assert node.service_id == 12345
     assert db.compute_node_get(admin_ctx, node.id).service is None
 
@@ -103,8 +106,8 @@ def test_compute_node_create_does_not_check_the_service(db, admin_ctx):
         "int-range", "stats-list", "stats-text", "stat-key-too-long", "stat-value-too-long",
         "stat-value-list", "stat-key-none"])
 def test_compute_node_create_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad):
-    service = h.make_service(db, admin_ctx)
-    values = h.compute_node_values(service_id=service.id, **bad)
+    service = make_service(db, admin_ctx)
+    values = compute_node_values(service_id=service.id, **bad)
     with h.writes_nothing(lambda: _node_state(db)):
         with h.raises_invalid():
             db.compute_node_create(admin_ctx, values)
@@ -116,7 +119,7 @@ def test_compute_node_create_requires_every_not_null_column(db, admin_ctx):
     for column in ("service_id", "vcpus", "memory_mb", "local_gb", "vcpus_used",
                    "memory_mb_used", "local_gb_used", "hypervisor_type",
                    "hypervisor_version", "cpu_info"):
-        values = h.compute_node_values()
+        values = compute_node_values()
         del values[column]
         with h.raises_invalid():
             db.compute_node_create(admin_ctx, values)
@@ -127,11 +130,11 @@ def test_compute_node_create_requires_every_not_null_column(db, admin_ctx):
 
 @covers("compute_node_get")
 def test_compute_node_get_returns_the_node_with_service_and_stats(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
-    node = h.make_compute_node(db, admin_ctx, service, stats={"b": 2, "a": 1})
+    service = make_service(db, admin_ctx)
+    node = make_compute_node(db, admin_ctx, service, stats={"b": 2, "a": 1})
     got = db.compute_node_get(admin_ctx, node.id)
-    h.assert_record(got, h.COMPUTE_NODE, stats=list, service=dict)
-    h.assert_record(got.service, h.SERVICE)
+    h.assert_record(got, COMPUTE_NODE, stats=list, service=dict)
+    h.assert_record(got.service, SERVICE)
     assert got.service == service
     assert _columns(got) == _columns(node)
     assert _stats(got) == [("b", "2"), ("a", "1")]
@@ -148,17 +151,17 @@ def test_compute_node_get_of_an_unknown_id_raises(db, admin_ctx):
 
 @covers("compute_node_get")
 def test_compute_node_get_honours_read_deleted(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
-    gone = h.make_compute_node(db, admin_ctx, service, stats={"a": 1})
+    service = make_service(db, admin_ctx)
+    gone = make_compute_node(db, admin_ctx, service, stats={"a": 1})
     db.service_destroy(admin_ctx, service.id)
-    live = h.make_compute_node(db, admin_ctx)
+    live = make_compute_node(db, admin_ctx)
     with h.raises(exception.ComputeHostNotFound, host=gone.id):
         db.compute_node_get(admin_ctx, gone.id)
     with h.raises(exception.ComputeHostNotFound, host=live.id):
         db.compute_node_get(h.admin("only"), live.id)
     for mode in ("yes", "only"):
         got = db.compute_node_get(h.admin(mode), gone.id)
-        h.assert_record(got, h.COMPUTE_NODE, stats=list, service=type(None))
+        h.assert_record(got, COMPUTE_NODE, stats=list, service=type(None))
         assert got.deleted is True
         assert got.service is None  # the relation requires a live node
         assert _stats(got) == [("a", "1")]  # stats are the live ones
@@ -167,7 +170,7 @@ def test_compute_node_get_honours_read_deleted(db, admin_ctx):
 
 @covers("compute_node_get")
 def test_compute_node_get_needs_no_admin_context(db, admin_ctx, user_ctx):
-    node = h.make_compute_node(db, admin_ctx)
+    node = make_compute_node(db, admin_ctx)
     assert db.compute_node_get(user_ctx, node.id).id == node.id
     assert db.compute_node_get(h.incomplete(), node.id).id == node.id
     with h.raises(exception.NotAuthorized):
@@ -179,15 +182,15 @@ def test_compute_node_get_needs_no_admin_context(db, admin_ctx, user_ctx):
 @covers("compute_node_get_all")
 def test_compute_node_get_all_lists_nodes_with_service_and_stats(db, admin_ctx):
     assert db.compute_node_get_all(admin_ctx) == []
-    s1 = h.make_service(db, admin_ctx, host="host1")
-    s2 = h.make_service(db, admin_ctx, host="host2")
-    n1 = h.make_compute_node(db, admin_ctx, s1, stats={"a": 1})
-    n2 = h.make_compute_node(db, admin_ctx, s2)
+    s1 = make_service(db, admin_ctx, host="host1")
+    s2 = make_service(db, admin_ctx, host="host2")
+    n1 = make_compute_node(db, admin_ctx, s1, stats={"a": 1})
+    n2 = make_compute_node(db, admin_ctx, s2)
     got = db.compute_node_get_all(admin_ctx)
     assert isinstance(got, list)
     assert [n.id for n in got] == [n1.id, n2.id]
     for record in got:
-        h.assert_record(record, h.COMPUTE_NODE, stats=list, service=dict)
+        h.assert_record(record, COMPUTE_NODE, stats=list, service=dict)
     assert [n.service["id"] for n in got] == [s1.id, s2.id]
     assert _stats(got[0]) == [("a", "1")]
     assert got[1].stats == []
@@ -195,11 +198,11 @@ def test_compute_node_get_all_lists_nodes_with_service_and_stats(db, admin_ctx):
 
 @covers("compute_node_get_all")
 def test_compute_node_get_all_honours_read_deleted_and_shows_live_stats(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
-    gone = h.make_compute_node(db, admin_ctx, service, stats={"a": 1, "b": 2})
+    service = make_service(db, admin_ctx)
+    gone = make_compute_node(db, admin_ctx, service, stats={"a": 1, "b": 2})
     db.compute_node_update(admin_ctx, gone.id, {"stats": {"a": 1}}, prune_stats=True)
     db.service_destroy(admin_ctx, service.id)
-    live = h.make_compute_node(db, admin_ctx)
+    live = make_compute_node(db, admin_ctx)
     assert [n.id for n in db.compute_node_get_all(admin_ctx)] == [live.id]
     assert [n.id for n in db.compute_node_get_all(h.admin("yes"))] == [gone.id, live.id]
     only = db.compute_node_get_all(h.admin("only"))
@@ -212,14 +215,14 @@ def test_compute_node_get_all_honours_read_deleted_and_shows_live_stats(db, admi
 
 @covers("compute_node_get_by_host")
 def test_compute_node_get_by_host_returns_the_first_live_node_without_relations(db, admin_ctx):
-    compute = h.make_service(db, admin_ctx, host="host1")
-    first = h.make_compute_node(db, admin_ctx, compute, stats={"a": 1})
-    h.make_compute_node(db, admin_ctx, compute)
-    other = h.make_service(db, admin_ctx, host="host2", topic="network", disabled=True)
-    other_node = h.make_compute_node(db, admin_ctx, other)
+    compute = make_service(db, admin_ctx, host="host1")
+    first = make_compute_node(db, admin_ctx, compute, stats={"a": 1})
+    make_compute_node(db, admin_ctx, compute)
+    other = make_service(db, admin_ctx, host="host2", topic="network", disabled=True)
+    other_node = make_compute_node(db, admin_ctx, other)
     for mode in ("no", "yes", "only"):
         got = db.compute_node_get_by_host(h.admin(mode), "host1")
-        h.assert_record(got, h.COMPUTE_NODE)
+        h.assert_record(got, COMPUTE_NODE)
         assert got == _columns(first)
     assert db.compute_node_get_by_host(admin_ctx, "host2").id == other_node.id
     assert db.compute_node_get_by_host(admin_ctx, "nowhere") is None
@@ -227,22 +230,22 @@ def test_compute_node_get_by_host_returns_the_first_live_node_without_relations(
 
 @covers("compute_node_get_by_host")
 def test_compute_node_get_by_host_needs_a_live_node_of_a_live_service(db, admin_ctx):
-    gone_service = h.make_service(db, admin_ctx, host="host1", topic="network")
-    h.make_compute_node(db, admin_ctx, gone_service)  # stays live: topic is not compute
+    gone_service = make_service(db, admin_ctx, host="host1", topic="network")
+    make_compute_node(db, admin_ctx, gone_service)  # stays live: topic is not compute
     db.service_destroy(admin_ctx, gone_service.id)
-    live_service = h.make_service(db, admin_ctx, host="host2")
-    db.compute_node_create(admin_ctx, h.compute_node_values(service_id=live_service.id,
-                                                            deleted=True))
+    live_service = make_service(db, admin_ctx, host="host2")
+    db.compute_node_create(admin_ctx, compute_node_values(service_id=live_service.id,
+                                                          deleted=True))
     for mode in ("no", "yes", "only"):
         assert db.compute_node_get_by_host(h.admin(mode), "host1") is None
         assert db.compute_node_get_by_host(h.admin(mode), "host2") is None
-    later = h.make_compute_node(db, admin_ctx, live_service)
+    later = make_compute_node(db, admin_ctx, live_service)
     assert db.compute_node_get_by_host(admin_ctx, "host2").id == later.id
 
 
 @covers("compute_node_get_by_host")
 def test_compute_node_get_by_host_needs_no_admin_context(db, admin_ctx, user_ctx):
-    node = h.make_compute_node(db, admin_ctx)
+    node = make_compute_node(db, admin_ctx)
     assert db.compute_node_get_by_host(user_ctx, "host1").id == node.id
     assert db.compute_node_get_by_host(h.incomplete(), "host1").id == node.id
     with h.raises(exception.NotAuthorized):
@@ -255,16 +258,16 @@ def _search(db, ctx, text):
     found = db.compute_node_search_by_hypervisor(ctx, text)
     assert isinstance(found, list)
     for record in found:
-        h.assert_record(record, h.COMPUTE_NODE, service=(dict, type(None)))
+        h.assert_record(record, COMPUTE_NODE, service=(dict, type(None)))
     return [n.hypervisor_hostname for n in found]
 
 
 @covers("compute_node_search_by_hypervisor")
 def test_compute_node_search_by_hypervisor_matches_substrings(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
+    service = make_service(db, admin_ctx)
     for name in ("Node1.Example.org", "node2.example.org", "other", None, "a%b_c",
                  "nodé", "node12"):
-        h.make_compute_node(db, admin_ctx, service, hypervisor_hostname=name)
+        make_compute_node(db, admin_ctx, service, hypervisor_hostname=name)
     assert _search(db, admin_ctx, "node") == ["Node1.Example.org", "node2.example.org",
                                                "node12"]
     assert _search(db, admin_ctx, "NODE1") == ["Node1.Example.org", "node12"]
@@ -288,19 +291,19 @@ def test_compute_node_search_by_hypervisor_matches_substrings(db, admin_ctx):
 
 @covers("compute_node_search_by_hypervisor")
 def test_compute_node_search_by_hypervisor_loads_the_service_only(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
-    h.make_compute_node(db, admin_ctx, service, hypervisor_hostname="hv1", stats={"a": 1})
+    service = make_service(db, admin_ctx)
+    make_compute_node(db, admin_ctx, service, hypervisor_hostname="hv1", stats={"a": 1})
     [got] = db.compute_node_search_by_hypervisor(admin_ctx, "hv")
-    h.assert_record(got, h.COMPUTE_NODE, service=dict)
+    h.assert_record(got, COMPUTE_NODE, service=dict)
     assert got.service == service
 
 
 @covers("compute_node_search_by_hypervisor")
 def test_compute_node_search_by_hypervisor_honours_read_deleted(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
-    h.make_compute_node(db, admin_ctx, service, hypervisor_hostname="hv-gone")
+    service = make_service(db, admin_ctx)
+    make_compute_node(db, admin_ctx, service, hypervisor_hostname="hv-gone")
     db.service_destroy(admin_ctx, service.id)
-    h.make_compute_node(db, admin_ctx, hypervisor_hostname="hv-live")
+    make_compute_node(db, admin_ctx, hypervisor_hostname="hv-live")
     assert _search(db, admin_ctx, "hv") == ["hv-live"]
     assert _search(db, h.admin("yes"), "hv") == ["hv-gone", "hv-live"]
     assert _search(db, h.admin("only"), "hv") == ["hv-gone"]
@@ -318,17 +321,17 @@ def test_compute_node_statistics_of_no_nodes_is_zero(db, admin_ctx):
 
 @covers("compute_node_statistics")
 def test_compute_node_statistics_sums_live_nodes(db, admin_ctx):
-    service = h.make_service(db, admin_ctx, topic="network")
-    h.make_compute_node(db, admin_ctx, service, vcpus=4, memory_mb=2048, local_gb=100,
-                        vcpus_used=1, memory_mb_used=512, local_gb_used=10,
-                        free_ram_mb=1536, free_disk_gb=90, current_workload=2,
-                        running_vms=1, disk_available_least=80)
-    h.make_compute_node(db, admin_ctx, service, vcpus=8, memory_mb=4096, local_gb=200,
-                        vcpus_used=2, memory_mb_used=1024, local_gb_used=20,
-                        free_ram_mb=None, free_disk_gb=None, current_workload=None,
-                        running_vms=None, disk_available_least=None)
-    db.compute_node_create(admin_ctx, h.compute_node_values(service_id=service.id,
-                                                            vcpus=100, deleted=True))
+    service = make_service(db, admin_ctx, topic="network")
+    make_compute_node(db, admin_ctx, service, vcpus=4, memory_mb=2048, local_gb=100,
+                      vcpus_used=1, memory_mb_used=512, local_gb_used=10,
+                      free_ram_mb=1536, free_disk_gb=90, current_workload=2,
+                      running_vms=1, disk_available_least=80)
+    make_compute_node(db, admin_ctx, service, vcpus=8, memory_mb=4096, local_gb=200,
+                      vcpus_used=2, memory_mb_used=1024, local_gb_used=20,
+                      free_ram_mb=None, free_disk_gb=None, current_workload=None,
+                      running_vms=None, disk_available_least=None)
+    db.compute_node_create(admin_ctx, compute_node_values(service_id=service.id,
+                                                          vcpus=100, deleted=True))
     expected = {"count": 2, "vcpus": 12, "memory_mb": 6144, "local_gb": 300,
                 "vcpus_used": 3, "memory_mb_used": 1536, "local_gb_used": 30,
                 "free_ram_mb": 1536, "free_disk_gb": 90, "current_workload": 2,
@@ -341,7 +344,7 @@ def test_compute_node_statistics_sums_live_nodes(db, admin_ctx):
 
 @covers("compute_node_statistics")
 def test_compute_node_statistics_needs_no_admin_context(db, admin_ctx, user_ctx):
-    h.make_compute_node(db, admin_ctx, vcpus=3)
+    make_compute_node(db, admin_ctx, vcpus=3)
     assert db.compute_node_statistics(user_ctx)["vcpus"] == 3
     assert db.compute_node_statistics(h.incomplete())["count"] == 1
     with h.raises(exception.NotAuthorized):
@@ -352,12 +355,12 @@ def test_compute_node_statistics_needs_no_admin_context(db, admin_ctx, user_ctx)
 
 @covers("compute_node_update")
 def test_compute_node_update_sets_columns_and_returns_the_node(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
-    node = h.make_compute_node(db, admin_ctx, service, stats={"a": 1})
+    service = make_service(db, admin_ctx)
+    node = make_compute_node(db, admin_ctx, service, stats={"a": 1})
     values = {"vcpus_used": 2, "hypervisor_hostname": "renamed"}
     got = db.compute_node_update(admin_ctx, node.id, values)
     assert values == {"vcpus_used": 2, "hypervisor_hostname": "renamed"}
-    h.assert_record(got, h.COMPUTE_NODE, stats=list, service=dict)
+    h.assert_record(got, COMPUTE_NODE, stats=list, service=dict)
     h.assert_updated(got, node)
     assert (got.vcpus_used, got.hypervisor_hostname, got.vcpus) == (2, "renamed", node.vcpus)
     assert got.service == service
@@ -367,7 +370,7 @@ def test_compute_node_update_sets_columns_and_returns_the_node(db, admin_ctx):
 
 @covers("compute_node_update")
 def test_compute_node_update_upserts_stats_in_place(db, admin_ctx):
-    node = h.make_compute_node(db, admin_ctx, stats={"a": 1, "b": 2})
+    node = make_compute_node(db, admin_ctx, stats={"a": 1, "b": 2})
     ids = {s["key"]: s["id"] for s in node.stats}
     values = {"stats": {"a": 5, "c": 3}}
     got = db.compute_node_update(admin_ctx, node.id, values)
@@ -382,7 +385,7 @@ def test_compute_node_update_upserts_stats_in_place(db, admin_ctx):
 
 @covers("compute_node_update")
 def test_compute_node_update_prunes_stats_not_given(db, admin_ctx):
-    node = h.make_compute_node(db, admin_ctx, stats={"a": 1, "b": 2, "c": 3})
+    node = make_compute_node(db, admin_ctx, stats={"a": 1, "b": 2, "c": 3})
     kept_id = node.stats[1]["id"]
     got = db.compute_node_update(admin_ctx, node.id, {"stats": {"b": 2}}, prune_stats=True)
     assert _stats(got) == [("b", "2")]
@@ -399,14 +402,14 @@ def test_compute_node_update_prunes_stats_not_given(db, admin_ctx):
 
 @covers("compute_node_update")
 def test_compute_node_update_without_prune_keeps_other_stats(db, admin_ctx):
-    node = h.make_compute_node(db, admin_ctx, stats={"a": 1})
+    node = make_compute_node(db, admin_ctx, stats={"a": 1})
     got = db.compute_node_update(admin_ctx, node.id, {"vcpus": 9})
     assert _stats(got) == [("a", "1")]
 
 
 @covers("compute_node_update")
 def test_compute_node_update_of_an_unknown_id_raises_and_writes_nothing(db, admin_ctx):
-    h.make_compute_node(db, admin_ctx, stats={"a": 1})
+    make_compute_node(db, admin_ctx, stats={"a": 1})
     with h.writes_nothing(lambda: _node_state(db)):
         with h.raises(exception.ComputeHostNotFound, host=99):
             db.compute_node_update(admin_ctx, 99, {"vcpus": 1, "stats": {"a": 2}},
@@ -415,10 +418,10 @@ def test_compute_node_update_of_an_unknown_id_raises_and_writes_nothing(db, admi
 
 @covers("compute_node_update")
 def test_compute_node_update_honours_read_deleted(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
-    gone = h.make_compute_node(db, admin_ctx, service)
+    service = make_service(db, admin_ctx)
+    gone = make_compute_node(db, admin_ctx, service)
     db.service_destroy(admin_ctx, service.id)
-    live = h.make_compute_node(db, admin_ctx)
+    live = make_compute_node(db, admin_ctx)
     with h.raises(exception.ComputeHostNotFound, host=gone.id):
         db.compute_node_update(admin_ctx, gone.id, {"vcpus": 1})
     with h.raises(exception.ComputeHostNotFound, host=live.id):
@@ -437,7 +440,7 @@ def test_compute_node_update_honours_read_deleted(db, admin_ctx):
 ], ids=["unknown-key", "not-null", "int-text", "text-complex", "stats-list",
         "stat-too-long", "deleted-none"])
 def test_compute_node_update_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad):
-    node = h.make_compute_node(db, admin_ctx, stats={"a": 1, "b": 2})
+    node = make_compute_node(db, admin_ctx, stats={"a": 1, "b": 2})
     with h.writes_nothing(lambda: _node_state(db)):
         with h.raises_invalid():
             db.compute_node_update(admin_ctx, node.id,
@@ -447,7 +450,7 @@ def test_compute_node_update_rejects_bad_values_and_writes_nothing(db, admin_ctx
 # -- guards ----------------------------------------------------------------------------------
 
 GUARDED = {
-    "compute_node_create": lambda n: (h.compute_node_values(),),
+    "compute_node_create": lambda n: (compute_node_values(),),
     "compute_node_get_all": lambda n: (),
     "compute_node_search_by_hypervisor": lambda n: ("node",),
     "compute_node_update": lambda n: (n["id"], {"vcpus": 99}),
@@ -457,5 +460,5 @@ GUARDED = {
 @pytest.mark.parametrize("name", [pytest.param(n, marks=covers(n)) for n in GUARDED])
 def test_admin_only_compute_node_functions_refuse_other_contexts(db, admin_ctx, user_ctx,
                                                                  name):
-    args = GUARDED[name](h.make_compute_node(db, admin_ctx, stats={"a": 1}))
-    h.assert_guarded(getattr(db, name), args, "admin", lambda: h.hosts_state(db))
+    args = GUARDED[name](make_compute_node(db, admin_ctx, stats={"a": 1}))
+    h.assert_guarded(getattr(db, name), args, "admin", lambda: hosts_state(db))

@@ -1,4 +1,6 @@
-"""Live-row unique keys of the hosts area hold under concurrency (core.md §1.8, §1.9).
+"""Live-row unique keys of the hosts area hold under concurrency: of concurrent inserts
+of one key exactly one wins, and a check-and-set never lets two callers pass
+(core.md §1.8, §1.9).
 
 Eight threads, released together by a barrier, each with its own context,
 write the same key; exactly one insert wins and the others get the key's
@@ -12,6 +14,8 @@ import pytest
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.hosts import (
+    PERIOD_BEGINNING, PERIOD_ENDING, begin_task, make_aggregate, make_compute_node)
 
 covers = pytest.mark.covers
 
@@ -42,7 +46,7 @@ def test_concurrent_aggregate_create_of_one_name_has_one_winner(db, admin_ctx):
 
 @covers("aggregate_create")
 def test_concurrent_aggregate_create_reusing_a_deleted_name_has_one_winner(db, admin_ctx):
-    old = h.make_aggregate(db, admin_ctx, name="racy")
+    old = make_aggregate(db, admin_ctx, name="racy")
     db.aggregate_delete(admin_ctx, old.id)
     results = race(lambda ctx, i: db.aggregate_create(
         ctx, {"name": "racy", "availability_zone": "nova"}))
@@ -52,7 +56,7 @@ def test_concurrent_aggregate_create_reusing_a_deleted_name_has_one_winner(db, a
 
 @covers("aggregate_update")
 def test_concurrent_aggregate_update_onto_one_name_has_one_winner(db, admin_ctx):
-    aggregates = [h.make_aggregate(db, admin_ctx, name=f"old{i}") for i in range(THREADS)]
+    aggregates = [make_aggregate(db, admin_ctx, name=f"old{i}") for i in range(THREADS)]
     results = race(lambda ctx, i: db.aggregate_update(ctx, aggregates[i].id,
                                                       {"name": "racy",
                                                        "metadata": {"k": str(i)}}))
@@ -68,7 +72,7 @@ def test_concurrent_aggregate_update_onto_one_name_has_one_winner(db, admin_ctx)
 
 @covers("aggregate_host_add")
 def test_concurrent_aggregate_host_add_of_one_host_has_one_winner(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     results = race(lambda ctx, i: db.aggregate_host_add(ctx, aggregate.id, "host1"))
     one_winner(results, exception.AggregateHostExists, host="host1",
                aggregate_id=aggregate.id)
@@ -78,7 +82,7 @@ def test_concurrent_aggregate_host_add_of_one_host_has_one_winner(db, admin_ctx)
 
 @covers("aggregate_host_add")
 def test_concurrent_aggregate_host_add_reviving_one_host_has_one_winner(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     first = db.aggregate_host_add(admin_ctx, aggregate.id, "host1")
     db.aggregate_host_delete(admin_ctx, aggregate.id, "host1")
     results = race(lambda ctx, i: db.aggregate_host_add(ctx, aggregate.id, "host1"))
@@ -90,11 +94,11 @@ def test_concurrent_aggregate_host_add_reviving_one_host_has_one_winner(db, admi
 
 @covers("task_log_begin_task")
 def test_concurrent_task_log_begin_task_of_one_run_has_one_winner(db, admin_ctx):
-    results = race(lambda ctx, i: h.begin_task(db, ctx, message=f"thread {i}"))
+    results = race(lambda ctx, i: begin_task(db, ctx, message=f"thread {i}"))
     winner = one_winner(results, exception.TaskAlreadyRunning,
                         task_name="instance_usage_audit", host="host1")
     assert db.task_log_get_all(h.admin("yes"), "instance_usage_audit",
-                               h.PERIOD_BEGINNING, h.PERIOD_ENDING) == [winner]
+                               PERIOD_BEGINNING, PERIOD_ENDING) == [winner]
 
 
 def _one_live_key(db, aggregate_id, key, values):
@@ -109,7 +113,7 @@ def _one_live_key(db, aggregate_id, key, values):
 
 @covers("aggregate_metadata_add")
 def test_concurrent_aggregate_metadata_add_of_one_key_leaves_one_row(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     values = [f"value{i}" for i in range(THREADS)]
     results = race(lambda ctx, i: db.aggregate_metadata_add(ctx, aggregate.id,
                                                             {"key": values[i]}))
@@ -121,7 +125,7 @@ def test_concurrent_aggregate_metadata_add_of_one_key_leaves_one_row(db, admin_c
 
 @covers("aggregate_metadata_add")
 def test_concurrent_aggregate_metadata_add_reviving_one_key_leaves_one_row(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx, metadata={"key": "old"})
+    aggregate = make_aggregate(db, admin_ctx, metadata={"key": "old"})
     db.aggregate_metadata_delete(admin_ctx, aggregate.id, "key")
     values = [f"value{i}" for i in range(THREADS)]
     results = race(lambda ctx, i: db.aggregate_metadata_add(ctx, aggregate.id,
@@ -133,7 +137,7 @@ def test_concurrent_aggregate_metadata_add_reviving_one_key_leaves_one_row(db, a
 
 @covers("aggregate_metadata_add")
 def test_concurrent_aggregate_metadata_add_of_distinct_keys_keeps_them_all(db, admin_ctx):
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     results = race(lambda ctx, i: db.aggregate_metadata_add(ctx, aggregate.id,
                                                             {f"key{i}": str(i)}))
     assert h.split_race(results)[1] == [], results
@@ -143,7 +147,7 @@ def test_concurrent_aggregate_metadata_add_of_distinct_keys_keeps_them_all(db, a
 
 @covers("compute_node_update")
 def test_concurrent_compute_node_update_of_one_stat_leaves_one_row(db, admin_ctx):
-    node = h.make_compute_node(db, admin_ctx)
+    node = make_compute_node(db, admin_ctx)
     results = race(lambda ctx, i: db.compute_node_update(ctx, node.id,
                                                          {"stats": {"stat": i}}))
     assert h.split_race(results)[1] == [], results
@@ -155,7 +159,7 @@ def test_concurrent_compute_node_update_of_one_stat_leaves_one_row(db, admin_ctx
 @covers("aggregate_host_add")
 def test_concurrent_aggregate_host_add_of_a_null_host_has_one_winner(db, admin_ctx):
     """A NULL host never conflicts in the unique index: the callers are serialized."""
-    aggregate = h.make_aggregate(db, admin_ctx)
+    aggregate = make_aggregate(db, admin_ctx)
     results = race(lambda ctx, i: db.aggregate_host_add(ctx, aggregate.id, None))
     one_winner(results, exception.AggregateHostExists, host=None,
                aggregate_id=aggregate.id)

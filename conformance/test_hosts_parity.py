@@ -17,6 +17,7 @@ import pytest
 
 from novadb.conformance import helpers as h, parity
 from novadb.conformance.areas import AREAS
+from novadb.conformance.builders.hosts import compute_node_values
 
 HOSTS_FUNCTIONS = AREAS["hosts"]
 
@@ -44,9 +45,9 @@ def run_sequence(api: Any, ctx: Any) -> list[tuple[str, Any]]:
               "report_count": "4"}))
     call("service_update", lambda: api.service_update(ctx, s1["id"], {"report_count": 2}))
     call("service_get", lambda: api.service_get(ctx, s1["id"]))
-    n1 = call("compute_node_create", lambda: api.compute_node_create(ctx, h.compute_node_values(
+    n1 = call("compute_node_create", lambda: api.compute_node_create(ctx, compute_node_values(
         service_id=s1["id"], hypervisor_hostname="Node-A", stats={"b": 2, "a": "1"})))
-    call("compute_node_create", lambda: api.compute_node_create(ctx, h.compute_node_values(
+    call("compute_node_create", lambda: api.compute_node_create(ctx, compute_node_values(
         service_id=s2["id"], hypervisor_hostname=None, free_ram_mb=None, vcpus=6)))
     call("compute_node_update", lambda: api.compute_node_update(
         ctx, n1["id"], {"vcpus_used": 1, "stats": {"a": 5, "c": None}}, prune_stats=True))

@@ -8,6 +8,11 @@ from oslo_config import cfg
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.hosts import (
+    COMPUTE_NODE, PERIOD_BEGINNING, SERVICE, compute_node_values, hosts_state, make_compute_node,
+    make_service)
+from novadb.conformance.builders.instances import make_instance
+from novadb.conformance.builders.volume import make_volume
 
 covers = pytest.mark.covers
 
@@ -18,7 +23,7 @@ def _read(db, service, read_deleted="yes"):
 
 
 def _columns(record):
-    return {k: record[k] for k in h.SERVICE}
+    return {k: record[k] for k in SERVICE}
 
 
 # -- service_create ----------------------------------------------------------------------
@@ -27,7 +32,7 @@ def _columns(record):
 def test_service_create_returns_the_new_row_with_defaults(db, admin_ctx):
     values = {"host": "host1", "binary": "nova-compute", "topic": "compute"}
     service = db.service_create(admin_ctx, values)
-    h.assert_record(service, h.SERVICE)
+    h.assert_record(service, SERVICE)
     h.assert_new(service)
     assert (service.host, service.binary, service.topic) == ("host1", "nova-compute", "compute")
     assert service.disabled is False
@@ -39,8 +44,8 @@ def test_service_create_returns_the_new_row_with_defaults(db, admin_ctx):
 
 @covers("service_create")
 def test_service_create_stores_given_values(db, admin_ctx):
-    service = h.make_service(db, admin_ctx, disabled=True, report_count=3,
-                             availability_zone="zone-a", host=None)
+    service = make_service(db, admin_ctx, disabled=True, report_count=3,
+                           availability_zone="zone-a", host=None)
     assert service.disabled is True
     assert service.report_count == 3
     assert service.availability_zone == "zone-a"
@@ -50,7 +55,7 @@ def test_service_create_stores_given_values(db, admin_ctx):
 
 @covers("service_create")
 def test_service_create_coerces_decimal_text_and_numbers(db, admin_ctx):
-    service = h.make_service(db, admin_ctx, report_count="7", host=42)
+    service = make_service(db, admin_ctx, report_count="7", host=42)
     assert service.report_count == 7
     assert service.host == "42"
 
@@ -59,27 +64,27 @@ def test_service_create_coerces_decimal_text_and_numbers(db, admin_ctx):
 def test_service_create_disables_new_services_when_the_flag_says_so(db, admin_ctx):
     cfg.CONF.set_override("enable_new_services", False)
     try:
-        forced = h.make_service(db, admin_ctx, disabled=False)
-        default = h.make_service(db, admin_ctx)
+        forced = make_service(db, admin_ctx, disabled=False)
+        default = make_service(db, admin_ctx)
     finally:
         cfg.CONF.clear_override("enable_new_services")
     assert forced.disabled is True
     assert default.disabled is True
     assert _read(db, forced, "no").disabled is True
-    assert h.make_service(db, admin_ctx, disabled=False).disabled is False
+    assert make_service(db, admin_ctx, disabled=False).disabled is False
 
 
 @covers("service_create")
 def test_service_create_allows_repeated_host_and_binary(db, admin_ctx):
-    first = h.make_service(db, admin_ctx)
-    second = h.make_service(db, admin_ctx)
+    first = make_service(db, admin_ctx)
+    second = make_service(db, admin_ctx)
     assert first.id != second.id
     assert [s.id for s in db.service_get_all(admin_ctx)] == [first.id, second.id]
 
 
 @covers("service_create")
 def test_service_create_of_a_deleted_row_is_a_deleted_row(db, admin_ctx):
-    service = h.make_service(db, admin_ctx, deleted=True)
+    service = make_service(db, admin_ctx, deleted=True)
     assert service.deleted is True
     assert db.service_get_all(admin_ctx) == []
     assert [s.id for s in db.service_get_all(h.admin("yes"))] == [service.id]
@@ -102,7 +107,7 @@ def test_service_create_of_a_deleted_row_is_a_deleted_row(db, admin_ctx):
         "bool-text", "too-long", "list", "deleted-none", "datetime-text"])
 def test_service_create_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad):
     values = {"host": "host1", "binary": "nova-compute", "topic": "compute", **bad}
-    with h.writes_nothing(lambda: h.hosts_state(db)):
+    with h.writes_nothing(lambda: hosts_state(db)):
         with h.raises_invalid():
             db.service_create(admin_ctx, values)
     assert db.service_get_all(h.admin("yes")) == []
@@ -112,7 +117,7 @@ def test_service_create_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad
 
 @covers("service_destroy")
 def test_service_destroy_soft_deletes_the_service(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
+    service = make_service(db, admin_ctx)
     db.service_update(admin_ctx, service.id, {"report_count": 1})
     before = _read(db, service)
     assert db.service_destroy(admin_ctx, service.id) is None
@@ -124,13 +129,13 @@ def test_service_destroy_soft_deletes_the_service(db, admin_ctx):
 
 @covers("service_destroy")
 def test_service_destroy_of_a_compute_service_deletes_its_live_nodes(db, admin_ctx):
-    service = h.make_service(db, admin_ctx, topic="compute")
-    other = h.make_service(db, admin_ctx, host="host2")
-    node1 = h.make_compute_node(db, admin_ctx, service, stats={"num_instances": 1})
-    node2 = h.make_compute_node(db, admin_ctx, service)
-    old = db.compute_node_create(admin_ctx, h.compute_node_values(
-        service_id=service.id, deleted=True, deleted_at=h.PERIOD_BEGINNING))
-    kept = h.make_compute_node(db, admin_ctx, other)
+    service = make_service(db, admin_ctx, topic="compute")
+    other = make_service(db, admin_ctx, host="host2")
+    node1 = make_compute_node(db, admin_ctx, service, stats={"num_instances": 1})
+    node2 = make_compute_node(db, admin_ctx, service)
+    old = db.compute_node_create(admin_ctx, compute_node_values(
+        service_id=service.id, deleted=True, deleted_at=PERIOD_BEGINNING))
+    kept = make_compute_node(db, admin_ctx, other)
     db.service_destroy(admin_ctx, service.id)
     everything = h.admin("yes")
     for node in (node1, node2):
@@ -139,14 +144,14 @@ def test_service_destroy_of_a_compute_service_deletes_its_live_nodes(db, admin_c
         assert after.service is None
     assert [(s.key, s.value) for s in db.compute_node_get(everything, node1.id).stats] == \
         [("num_instances", "1")]
-    assert db.compute_node_get(everything, old.id).deleted_at == h.PERIOD_BEGINNING
+    assert db.compute_node_get(everything, old.id).deleted_at == PERIOD_BEGINNING
     assert db.compute_node_get(admin_ctx, kept.id).deleted is False
 
 
 @covers("service_destroy")
 def test_service_destroy_of_another_topic_leaves_its_nodes(db, admin_ctx):
-    service = h.make_service(db, admin_ctx, topic="network", binary="nova-network")
-    node = h.make_compute_node(db, admin_ctx, service)
+    service = make_service(db, admin_ctx, topic="network", binary="nova-network")
+    node = make_compute_node(db, admin_ctx, service)
     db.service_destroy(admin_ctx, service.id)
     live = db.compute_node_get(admin_ctx, node.id)
     assert live.deleted is False
@@ -162,9 +167,9 @@ def test_service_destroy_of_an_unknown_id_raises(db, admin_ctx):
 
 @covers("service_destroy")
 def test_service_destroy_honours_read_deleted(db, admin_ctx):
-    gone = h.make_service(db, admin_ctx)
+    gone = make_service(db, admin_ctx)
     db.service_destroy(admin_ctx, gone.id)
-    live = h.make_service(db, admin_ctx)
+    live = make_service(db, admin_ctx)
     with h.raises(exception.ServiceNotFound, service_id=gone.id):
         db.service_destroy(admin_ctx, gone.id)
     with h.raises(exception.ServiceNotFound, service_id=live.id):
@@ -179,19 +184,19 @@ def test_service_destroy_honours_read_deleted(db, admin_ctx):
 
 @covers("service_get")
 def test_service_get_returns_the_service_with_its_live_compute_nodes(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
-    node1 = h.make_compute_node(db, admin_ctx, service, stats={"a": 1})
-    db.compute_node_create(admin_ctx, h.compute_node_values(service_id=service.id,
-                                                            deleted=True))
-    node2 = h.make_compute_node(db, admin_ctx, service)
-    h.make_compute_node(db, admin_ctx, h.make_service(db, admin_ctx, host="host2"))
+    service = make_service(db, admin_ctx)
+    node1 = make_compute_node(db, admin_ctx, service, stats={"a": 1})
+    db.compute_node_create(admin_ctx, compute_node_values(service_id=service.id,
+                                                          deleted=True))
+    node2 = make_compute_node(db, admin_ctx, service)
+    make_compute_node(db, admin_ctx, make_service(db, admin_ctx, host="host2"))
     got = db.service_get(admin_ctx, service.id)
-    h.assert_record(got, h.SERVICE, compute_node=list)
+    h.assert_record(got, SERVICE, compute_node=list)
     assert _columns(got) == dict(service)
     assert [n["id"] for n in got.compute_node] == [node1.id, node2.id]
     for node in got.compute_node:
-        h.assert_record(node, h.COMPUTE_NODE)
-    assert dict(got.compute_node[0]) == {k: node1[k] for k in h.COMPUTE_NODE}
+        h.assert_record(node, COMPUTE_NODE)
+    assert dict(got.compute_node[0]) == {k: node1[k] for k in COMPUTE_NODE}
 
 
 @covers("service_get")
@@ -204,10 +209,10 @@ def test_service_get_of_an_unknown_id_raises(db, admin_ctx):
 
 @covers("service_get")
 def test_service_get_honours_read_deleted(db, admin_ctx):
-    gone = h.make_service(db, admin_ctx, topic="network")
-    node = h.make_compute_node(db, admin_ctx, gone)
+    gone = make_service(db, admin_ctx, topic="network")
+    node = make_compute_node(db, admin_ctx, gone)
     db.service_destroy(admin_ctx, gone.id)
-    live = h.make_service(db, admin_ctx)
+    live = make_service(db, admin_ctx)
     with h.raises(exception.ServiceNotFound, service_id=gone.id):
         db.service_get(admin_ctx, gone.id)
     with h.raises(exception.ServiceNotFound, service_id=live.id):
@@ -222,10 +227,10 @@ def test_service_get_honours_read_deleted(db, admin_ctx):
 
 @covers("service_get")
 def test_service_get_lists_only_live_nodes_whatever_read_deleted_says(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
-    db.compute_node_create(admin_ctx, h.compute_node_values(service_id=service.id,
-                                                            deleted=True))
-    live = h.make_compute_node(db, admin_ctx, service)
+    service = make_service(db, admin_ctx)
+    db.compute_node_create(admin_ctx, compute_node_values(service_id=service.id,
+                                                          deleted=True))
+    live = make_compute_node(db, admin_ctx, service)
     for mode in ("no", "yes"):
         got = db.service_get(h.admin(mode), service.id)
         assert [n["id"] for n in got.compute_node] == [live.id]
@@ -236,21 +241,21 @@ def test_service_get_lists_only_live_nodes_whatever_read_deleted_says(db, admin_
 @covers("service_get_all")
 def test_service_get_all_lists_services_by_id(db, admin_ctx):
     assert db.service_get_all(admin_ctx) == []
-    enabled = h.make_service(db, admin_ctx)
-    disabled = h.make_service(db, admin_ctx, host="host2", disabled=True)
-    h.make_compute_node(db, admin_ctx, enabled)
+    enabled = make_service(db, admin_ctx)
+    disabled = make_service(db, admin_ctx, host="host2", disabled=True)
+    make_compute_node(db, admin_ctx, enabled)
     got = db.service_get_all(admin_ctx)
     assert isinstance(got, list)
     assert [s.id for s in got] == [enabled.id, disabled.id]
     for record in got:
-        h.assert_record(record, h.SERVICE)
+        h.assert_record(record, SERVICE)
     assert got[0] == enabled
 
 
 @covers("service_get_all")
 def test_service_get_all_filters_on_disabled(db, admin_ctx):
-    enabled = h.make_service(db, admin_ctx)
-    disabled = h.make_service(db, admin_ctx, disabled=True)
+    enabled = make_service(db, admin_ctx)
+    disabled = make_service(db, admin_ctx, disabled=True)
     assert [s.id for s in db.service_get_all(admin_ctx, None)] == [enabled.id, disabled.id]
     assert [s.id for s in db.service_get_all(admin_ctx, True)] == [disabled.id]
     assert [s.id for s in db.service_get_all(admin_ctx, disabled=False)] == [enabled.id]
@@ -258,8 +263,8 @@ def test_service_get_all_filters_on_disabled(db, admin_ctx):
 
 @covers("service_get_all")
 def test_service_get_all_honours_read_deleted(db, admin_ctx):
-    live = h.make_service(db, admin_ctx)
-    gone = h.make_service(db, admin_ctx)
+    live = make_service(db, admin_ctx)
+    gone = make_service(db, admin_ctx)
     db.service_destroy(admin_ctx, gone.id)
     assert [s.id for s in db.service_get_all(admin_ctx)] == [live.id]
     assert [s.id for s in db.service_get_all(h.admin("yes"))] == [live.id, gone.id]
@@ -271,17 +276,17 @@ def test_service_get_all_honours_read_deleted(db, admin_ctx):
 
 @covers("service_get_all_by_host")
 def test_service_get_all_by_host_lists_enabled_and_disabled_live_services(db, admin_ctx):
-    compute = h.make_service(db, admin_ctx, host="host1")
-    network = h.make_service(db, admin_ctx, host="host1", topic="network", disabled=True)
-    gone = h.make_service(db, admin_ctx, host="host1")
+    compute = make_service(db, admin_ctx, host="host1")
+    network = make_service(db, admin_ctx, host="host1", topic="network", disabled=True)
+    gone = make_service(db, admin_ctx, host="host1")
     db.service_destroy(admin_ctx, gone.id)
-    h.make_service(db, admin_ctx, host="host2")
-    h.make_service(db, admin_ctx, host="HOST1")
+    make_service(db, admin_ctx, host="host2")
+    make_service(db, admin_ctx, host="HOST1")
     for mode in ("no", "yes", "only"):
         got = db.service_get_all_by_host(h.admin(mode), "host1")
         assert [s.id for s in got] == [compute.id, network.id]
     for record in got:
-        h.assert_record(record, h.SERVICE)
+        h.assert_record(record, SERVICE)
     assert db.service_get_all_by_host(admin_ctx, "nowhere") == []
 
 
@@ -289,17 +294,17 @@ def test_service_get_all_by_host_lists_enabled_and_disabled_live_services(db, ad
 
 @covers("service_get_all_by_topic")
 def test_service_get_all_by_topic_lists_live_enabled_services(db, admin_ctx):
-    first = h.make_service(db, admin_ctx, host="host1", topic="compute")
-    h.make_service(db, admin_ctx, host="host2", topic="compute", disabled=True)
-    gone = h.make_service(db, admin_ctx, host="host3", topic="compute")
+    first = make_service(db, admin_ctx, host="host1", topic="compute")
+    make_service(db, admin_ctx, host="host2", topic="compute", disabled=True)
+    gone = make_service(db, admin_ctx, host="host3", topic="compute")
     db.service_destroy(admin_ctx, gone.id)
-    h.make_service(db, admin_ctx, host="host1", topic="volume")
-    second = h.make_service(db, admin_ctx, host="host4", topic="compute")
+    make_service(db, admin_ctx, host="host1", topic="volume")
+    second = make_service(db, admin_ctx, host="host4", topic="compute")
     for mode in ("no", "yes", "only"):
         got = db.service_get_all_by_topic(h.admin(mode), "compute")
         assert [s.id for s in got] == [first.id, second.id]
     for record in got:
-        h.assert_record(record, h.SERVICE)
+        h.assert_record(record, SERVICE)
     assert db.service_get_all_by_topic(admin_ctx, "scheduler") == []
 
 
@@ -307,26 +312,26 @@ def test_service_get_all_by_topic_lists_live_enabled_services(db, admin_ctx):
 
 @covers("service_get_all_compute_by_host")
 def test_service_get_all_compute_by_host_lists_compute_services_with_nodes(db, admin_ctx):
-    enabled = h.make_service(db, admin_ctx, host="host1")
-    node = h.make_compute_node(db, admin_ctx, enabled)
-    disabled = h.make_service(db, admin_ctx, host="host1", disabled=True)
-    h.make_service(db, admin_ctx, host="host1", topic="volume")
-    gone = h.make_service(db, admin_ctx, host="host1")
+    enabled = make_service(db, admin_ctx, host="host1")
+    node = make_compute_node(db, admin_ctx, enabled)
+    disabled = make_service(db, admin_ctx, host="host1", disabled=True)
+    make_service(db, admin_ctx, host="host1", topic="volume")
+    gone = make_service(db, admin_ctx, host="host1")
     db.service_destroy(admin_ctx, gone.id)
     for mode in ("no", "yes", "only"):
         got = db.service_get_all_compute_by_host(h.admin(mode), "host1")
         assert [s.id for s in got] == [enabled.id, disabled.id]
     for record in got:
-        h.assert_record(record, h.SERVICE, compute_node=list)
+        h.assert_record(record, SERVICE, compute_node=list)
     assert [n["id"] for n in got[0].compute_node] == [node.id]
-    h.assert_record(got[0].compute_node[0], h.COMPUTE_NODE)
+    h.assert_record(got[0].compute_node[0], COMPUTE_NODE)
     assert got[1].compute_node == []
 
 
 @covers("service_get_all_compute_by_host")
 def test_service_get_all_compute_by_host_raises_when_none(db, admin_ctx):
-    h.make_service(db, admin_ctx, host="volumes", topic="volume")
-    gone = h.make_service(db, admin_ctx, host="gone")
+    make_service(db, admin_ctx, host="volumes", topic="volume")
+    gone = make_service(db, admin_ctx, host="gone")
     db.service_destroy(admin_ctx, gone.id)
     for host in ("nowhere", "volumes", "gone"):
         with h.raises(exception.ComputeHostNotFound, host=host):
@@ -340,7 +345,7 @@ def test_service_get_all_compute_by_host_raises_when_none(db, admin_ctx):
         "service_get_all_compute_by_host")
 def test_a_service_with_a_null_disabled_flag_is_neither_enabled_nor_disabled(db, admin_ctx):
     # disabled is nullable; NULL never equals True or False (core.md §1.6).
-    unknown = h.make_service(db, admin_ctx, host="host1", disabled=None)
+    unknown = make_service(db, admin_ctx, host="host1", disabled=None)
     assert unknown.disabled is None
     assert [s.id for s in db.service_get_all(admin_ctx)] == [unknown.id]
     assert db.service_get_all(admin_ctx, False) == []
@@ -360,19 +365,19 @@ def _sorted_pairs(pairs):
     assert isinstance(pairs, list)
     for pair in pairs:
         assert type(pair) is tuple and len(pair) == 2
-        h.assert_record(pair[0], h.SERVICE)
+        h.assert_record(pair[0], SERVICE)
         assert type(pair[1]) is int
     return [(service.id, total) for service, total in pairs]
 
 
 @covers("service_get_all_compute_sorted")
 def test_service_get_all_compute_sorted_lists_live_enabled_compute_services(db, admin_ctx):
-    first = h.make_service(db, admin_ctx, host="host1")
-    h.make_service(db, admin_ctx, host="host2", disabled=True)
-    gone = h.make_service(db, admin_ctx, host="host3")
+    first = make_service(db, admin_ctx, host="host1")
+    make_service(db, admin_ctx, host="host2", disabled=True)
+    gone = make_service(db, admin_ctx, host="host3")
     db.service_destroy(admin_ctx, gone.id)
-    h.make_service(db, admin_ctx, host="host4", topic="volume")
-    second = h.make_service(db, admin_ctx, host="host5")
+    make_service(db, admin_ctx, host="host4", topic="volume")
+    second = make_service(db, admin_ctx, host="host5")
     assert db.service_get_all_compute_sorted(admin_ctx)[0][0] == first
     for mode in ("no", "yes", "only"):
         got = db.service_get_all_compute_sorted(h.admin(mode))
@@ -381,16 +386,16 @@ def test_service_get_all_compute_sorted_lists_live_enabled_compute_services(db, 
 
 @covers("service_get_all_compute_sorted")
 def test_service_get_all_compute_sorted_orders_by_instance_cores(db, admin_ctx):
-    busy = h.make_service(db, admin_ctx, host="busy")
-    light = h.make_service(db, admin_ctx, host="light")
-    idle = h.make_service(db, admin_ctx, host="idle")
-    idle2 = h.make_service(db, admin_ctx, host="idle2")
-    h.make_instance(db, admin_ctx, host="busy", vcpus=4, project_id="p1")
-    h.make_instance(db, admin_ctx, host="busy", vcpus=2, project_id="p2",
-                    vm_state="stopped")
-    h.make_instance(db, admin_ctx, host="light", vcpus=1, project_id="p1")
-    h.make_instance(db, admin_ctx, host="light", vcpus=None, project_id="p1")
-    gone = h.make_instance(db, admin_ctx, host="idle", vcpus=8, project_id="p1")
+    busy = make_service(db, admin_ctx, host="busy")
+    light = make_service(db, admin_ctx, host="light")
+    idle = make_service(db, admin_ctx, host="idle")
+    idle2 = make_service(db, admin_ctx, host="idle2")
+    make_instance(db, admin_ctx, host="busy", vcpus=4, project_id="p1")
+    make_instance(db, admin_ctx, host="busy", vcpus=2, project_id="p2",
+                  vm_state="stopped")
+    make_instance(db, admin_ctx, host="light", vcpus=1, project_id="p1")
+    make_instance(db, admin_ctx, host="light", vcpus=None, project_id="p1")
+    gone = make_instance(db, admin_ctx, host="idle", vcpus=8, project_id="p1")
     db.instance_destroy(admin_ctx, gone["uuid"])
     got = db.service_get_all_compute_sorted(admin_ctx)
     assert _sorted_pairs(got) == [(idle.id, 0), (idle2.id, 0), (light.id, 1), (busy.id, 6)]
@@ -398,13 +403,13 @@ def test_service_get_all_compute_sorted_orders_by_instance_cores(db, admin_ctx):
 
 @covers("service_get_all_volume_sorted")
 def test_service_get_all_volume_sorted_lists_live_enabled_volume_services(db, admin_ctx):
-    first = h.make_service(db, admin_ctx, host="host1", topic="volume",
-                           binary="nova-volume")
-    h.make_service(db, admin_ctx, host="host2", topic="volume", disabled=True)
-    gone = h.make_service(db, admin_ctx, host="host3", topic="volume")
+    first = make_service(db, admin_ctx, host="host1", topic="volume",
+                         binary="nova-volume")
+    make_service(db, admin_ctx, host="host2", topic="volume", disabled=True)
+    gone = make_service(db, admin_ctx, host="host3", topic="volume")
     db.service_destroy(admin_ctx, gone.id)
-    h.make_service(db, admin_ctx, host="host4", topic="compute")
-    second = h.make_service(db, admin_ctx, host="host5", topic="volume")
+    make_service(db, admin_ctx, host="host4", topic="compute")
+    second = make_service(db, admin_ctx, host="host5", topic="volume")
     for mode in ("no", "yes", "only"):
         got = db.service_get_all_volume_sorted(h.admin(mode))
         assert _sorted_pairs(got) == [(first.id, 0), (second.id, 0)]
@@ -412,13 +417,13 @@ def test_service_get_all_volume_sorted_lists_live_enabled_volume_services(db, ad
 
 @covers("service_get_all_volume_sorted")
 def test_service_get_all_volume_sorted_orders_by_volume_gigabytes(db, admin_ctx):
-    big = h.make_service(db, admin_ctx, host="big", topic="volume")
-    small = h.make_service(db, admin_ctx, host="small", topic="volume")
-    empty = h.make_service(db, admin_ctx, host="empty", topic="volume")
-    h.make_volume(db, admin_ctx, host="big", size=10, project_id="p1")
-    h.make_volume(db, admin_ctx, host="big", size=5, project_id="p2")
-    h.make_volume(db, admin_ctx, host="small", size=1, project_id="p1")
-    gone = h.make_volume(db, admin_ctx, host="empty", size=100, project_id="p1")
+    big = make_service(db, admin_ctx, host="big", topic="volume")
+    small = make_service(db, admin_ctx, host="small", topic="volume")
+    empty = make_service(db, admin_ctx, host="empty", topic="volume")
+    make_volume(db, admin_ctx, host="big", size=10, project_id="p1")
+    make_volume(db, admin_ctx, host="big", size=5, project_id="p2")
+    make_volume(db, admin_ctx, host="small", size=1, project_id="p1")
+    gone = make_volume(db, admin_ctx, host="empty", size=100, project_id="p1")
     db.volume_destroy(admin_ctx, gone["id"])
     got = db.service_get_all_volume_sorted(admin_ctx)
     assert _sorted_pairs(got) == [(empty.id, 0), (small.id, 1), (big.id, 15)]
@@ -427,24 +432,24 @@ def test_service_get_all_volume_sorted_orders_by_volume_gigabytes(db, admin_ctx)
 @covers("service_get_all_compute_sorted", "service_get_all_volume_sorted")
 def test_sorted_services_never_match_usage_on_a_null_or_other_host(db, admin_ctx):
     # host = host is an equality: NULL never equals NULL, and case counts.
-    nameless = h.make_service(db, admin_ctx, host=None)
-    named = h.make_service(db, admin_ctx, host="busy")
-    h.make_instance(db, admin_ctx, host=None, vcpus=3, project_id="p1")
-    h.make_instance(db, admin_ctx, host="BUSY", vcpus=5, project_id="p1")
-    h.make_instance(db, admin_ctx, host="busy ", vcpus=7, project_id="p1")
+    nameless = make_service(db, admin_ctx, host=None)
+    named = make_service(db, admin_ctx, host="busy")
+    make_instance(db, admin_ctx, host=None, vcpus=3, project_id="p1")
+    make_instance(db, admin_ctx, host="BUSY", vcpus=5, project_id="p1")
+    make_instance(db, admin_ctx, host="busy ", vcpus=7, project_id="p1")
     assert _sorted_pairs(db.service_get_all_compute_sorted(admin_ctx)) == \
         [(nameless.id, 0), (named.id, 0)]
-    volumes = h.make_service(db, admin_ctx, host=None, topic="volume")
-    h.make_volume(db, admin_ctx, host=None, size=4, project_id="p1")
+    volumes = make_service(db, admin_ctx, host=None, topic="volume")
+    make_volume(db, admin_ctx, host=None, size=4, project_id="p1")
     assert _sorted_pairs(db.service_get_all_volume_sorted(admin_ctx)) == [(volumes.id, 0)]
 
 
 @covers("service_get_all_volume_sorted")
 def test_service_get_all_volume_sorted_ignores_null_sizes(db, admin_ctx):
-    service = h.make_service(db, admin_ctx, host="vol", topic="volume")
-    h.make_volume(db, admin_ctx, host="vol", size=None, project_id="p1")
+    service = make_service(db, admin_ctx, host="vol", topic="volume")
+    make_volume(db, admin_ctx, host="vol", size=None, project_id="p1")
     assert _sorted_pairs(db.service_get_all_volume_sorted(admin_ctx)) == [(service.id, 0)]
-    h.make_volume(db, admin_ctx, host="vol", size=2, project_id="p1")
+    make_volume(db, admin_ctx, host="vol", size=2, project_id="p1")
     assert _sorted_pairs(db.service_get_all_volume_sorted(admin_ctx)) == [(service.id, 2)]
 
 
@@ -452,18 +457,18 @@ def test_service_get_all_volume_sorted_ignores_null_sizes(db, admin_ctx):
 
 @covers("service_get_by_args")
 def test_service_get_by_args_returns_the_first_match(db, admin_ctx):
-    h.make_service(db, admin_ctx, host="host1", binary="nova-network")
-    first = h.make_service(db, admin_ctx, host="host1", binary="nova-compute",
-                           disabled=True)
-    h.make_service(db, admin_ctx, host="host1", binary="nova-compute")
+    make_service(db, admin_ctx, host="host1", binary="nova-network")
+    first = make_service(db, admin_ctx, host="host1", binary="nova-compute",
+                         disabled=True)
+    make_service(db, admin_ctx, host="host1", binary="nova-compute")
     got = db.service_get_by_args(admin_ctx, "host1", "nova-compute")
-    h.assert_record(got, h.SERVICE)
+    h.assert_record(got, SERVICE)
     assert got == first
 
 
 @covers("service_get_by_args")
 def test_service_get_by_args_raises_for_a_miss(db, admin_ctx):
-    h.make_service(db, admin_ctx, host="host1", binary="nova-compute")
+    make_service(db, admin_ctx, host="host1", binary="nova-compute")
     with h.raises(exception.HostBinaryNotFound, host="host1", binary="nova-volume"):
         db.service_get_by_args(admin_ctx, "host1", "nova-volume")
     with h.raises(exception.HostBinaryNotFound, host="host2", binary="nova-compute"):
@@ -472,12 +477,12 @@ def test_service_get_by_args_raises_for_a_miss(db, admin_ctx):
 
 @covers("service_get_by_args")
 def test_service_get_by_args_honours_read_deleted(db, admin_ctx):
-    gone = h.make_service(db, admin_ctx)
+    gone = make_service(db, admin_ctx)
     db.service_destroy(admin_ctx, gone.id)
     with h.raises(exception.HostBinaryNotFound, host="host1", binary="nova-compute"):
         db.service_get_by_args(admin_ctx, "host1", "nova-compute")
     assert db.service_get_by_args(h.admin("yes"), "host1", "nova-compute").id == gone.id
-    live = h.make_service(db, admin_ctx)
+    live = make_service(db, admin_ctx)
     assert db.service_get_by_args(admin_ctx, "host1", "nova-compute").id == live.id
     assert db.service_get_by_args(h.admin("yes"), "host1", "nova-compute").id == gone.id
     assert db.service_get_by_args(h.admin("only"), "host1", "nova-compute").id == gone.id
@@ -487,21 +492,21 @@ def test_service_get_by_args_honours_read_deleted(db, admin_ctx):
 
 @covers("service_get_by_host_and_topic")
 def test_service_get_by_host_and_topic_returns_the_first_live_enabled_match(db, admin_ctx):
-    h.make_service(db, admin_ctx, host="host1", topic="compute", disabled=True)
-    gone = h.make_service(db, admin_ctx, host="host1", topic="compute")
+    make_service(db, admin_ctx, host="host1", topic="compute", disabled=True)
+    gone = make_service(db, admin_ctx, host="host1", topic="compute")
     db.service_destroy(admin_ctx, gone.id)
-    first = h.make_service(db, admin_ctx, host="host1", topic="compute")
-    h.make_service(db, admin_ctx, host="host1", topic="compute")
+    first = make_service(db, admin_ctx, host="host1", topic="compute")
+    make_service(db, admin_ctx, host="host1", topic="compute")
     for mode in ("no", "yes", "only"):
         got = db.service_get_by_host_and_topic(h.admin(mode), "host1", "compute")
-        h.assert_record(got, h.SERVICE)
+        h.assert_record(got, SERVICE)
         assert got == first
 
 
 @covers("service_get_by_host_and_topic")
 def test_service_get_by_host_and_topic_returns_none_for_a_miss(db, admin_ctx):
-    h.make_service(db, admin_ctx, host="host1", topic="compute", disabled=True)
-    gone = h.make_service(db, admin_ctx, host="host2", topic="compute")
+    make_service(db, admin_ctx, host="host1", topic="compute", disabled=True)
+    gone = make_service(db, admin_ctx, host="host2", topic="compute")
     db.service_destroy(admin_ctx, gone.id)
     assert db.service_get_by_host_and_topic(admin_ctx, "host1", "compute") is None
     assert db.service_get_by_host_and_topic(h.admin("yes"), "host2", "compute") is None
@@ -512,7 +517,7 @@ def test_service_get_by_host_and_topic_returns_none_for_a_miss(db, admin_ctx):
 
 @covers("service_update")
 def test_service_update_sets_columns_and_updated_at(db, admin_ctx):
-    service = h.make_service(db, admin_ctx)
+    service = make_service(db, admin_ctx)
     values = {"report_count": 5, "disabled": True}
     assert db.service_update(admin_ctx, service.id, values) is None
     assert values == {"report_count": 5, "disabled": True}
@@ -530,7 +535,7 @@ def test_service_update_sets_columns_and_updated_at(db, admin_ctx):
 @covers("service_update")
 def test_service_update_stores_an_explicit_updated_at(db, admin_ctx):
     # A caller (a test faking a stale heartbeat) may write an old updated_at.
-    service = h.make_service(db, admin_ctx)
+    service = make_service(db, admin_ctx)
     old = datetime.datetime(2012, 1, 2, 3, 4, 5, 678999)
     db.service_update(admin_ctx, service.id, {"report_count": 1, "updated_at": old})
     after = _read(db, service, "no")
@@ -540,17 +545,17 @@ def test_service_update_stores_an_explicit_updated_at(db, admin_ctx):
 
 @covers("service_update")
 def test_service_update_of_an_unknown_id_raises_and_writes_nothing(db, admin_ctx):
-    h.make_service(db, admin_ctx)
-    with h.writes_nothing(lambda: h.hosts_state(db)):
+    make_service(db, admin_ctx)
+    with h.writes_nothing(lambda: hosts_state(db)):
         with h.raises(exception.ServiceNotFound, service_id=77):
             db.service_update(admin_ctx, 77, {"report_count": 1})
 
 
 @covers("service_update")
 def test_service_update_honours_read_deleted(db, admin_ctx):
-    gone = h.make_service(db, admin_ctx)
+    gone = make_service(db, admin_ctx)
     db.service_destroy(admin_ctx, gone.id)
-    live = h.make_service(db, admin_ctx)
+    live = make_service(db, admin_ctx)
     with h.raises(exception.ServiceNotFound, service_id=gone.id):
         db.service_update(admin_ctx, gone.id, {"report_count": 1})
     with h.raises(exception.ServiceNotFound, service_id=live.id):
@@ -568,8 +573,8 @@ def test_service_update_honours_read_deleted(db, admin_ctx):
     {"disabled": 1}, {"topic": "t" * 256}, {"deleted": None},
 ], ids=["unknown-key", "not-null", "int-text", "bool-int", "too-long", "deleted-none"])
 def test_service_update_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad):
-    service = h.make_service(db, admin_ctx)
-    with h.writes_nothing(lambda: h.hosts_state(db)):
+    service = make_service(db, admin_ctx)
+    with h.writes_nothing(lambda: hosts_state(db)):
         with h.raises_invalid():
             db.service_update(admin_ctx, service.id, {"report_count": 3, **bad})
 
@@ -577,8 +582,8 @@ def test_service_update_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad
 # -- guards ----------------------------------------------------------------------------------
 
 def _populate(db, ctx):
-    service = h.make_service(db, ctx)
-    h.make_compute_node(db, ctx, service)
+    service = make_service(db, ctx)
+    make_compute_node(db, ctx, service)
     return {"service": service}
 
 
@@ -601,4 +606,4 @@ GUARDED = {
 @pytest.mark.parametrize("name", [pytest.param(n, marks=covers(n)) for n in GUARDED])
 def test_admin_only_service_functions_refuse_other_contexts(db, admin_ctx, user_ctx, name):
     args = GUARDED[name](_populate(db, admin_ctx))
-    h.assert_guarded(getattr(db, name), args, "admin", lambda: h.hosts_state(db))
+    h.assert_guarded(getattr(db, name), args, "admin", lambda: hosts_state(db))

@@ -7,12 +7,13 @@ import pytest
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.hosts import PERIOD_BEGINNING, PERIOD_ENDING, TASK_LOG, begin_task
 
 covers = pytest.mark.covers
 
 NAME = "instance_usage_audit"
-BEGIN = h.PERIOD_BEGINNING
-END = h.PERIOD_ENDING
+BEGIN = PERIOD_BEGINNING
+END = PERIOD_ENDING
 BEGIN_TEXT = "2012-10-01 00:00:00"
 END_TEXT = "2012-10-31 23:59:59"
 
@@ -26,7 +27,7 @@ def _all(db, ctx=None, **filters):
 @covers("task_log_begin_task")
 def test_task_log_begin_task_returns_a_running_task(db, admin_ctx):
     task = db.task_log_begin_task(admin_ctx, NAME, BEGIN, END, "host1")
-    h.assert_record(task, h.TASK_LOG)
+    h.assert_record(task, TASK_LOG)
     h.assert_new(task)
     assert (task.task_name, task.host, task.state) == (NAME, "host1", "RUNNING")
     assert (task.period_beginning, task.period_ending) == (BEGIN_TEXT, END_TEXT)
@@ -61,7 +62,7 @@ def test_task_log_begin_task_stores_periods_as_millisecond_text(db, admin_ctx):
 
 @covers("task_log_begin_task")
 def test_task_log_begin_task_refuses_a_second_run_of_the_same_period(db, admin_ctx):
-    h.begin_task(db, admin_ctx)
+    begin_task(db, admin_ctx)
     with h.writes_nothing(lambda: _all(db)):
         for mode in ("no", "yes", "only"):
             with h.raises(exception.TaskAlreadyRunning, task_name=NAME, host="host1"):
@@ -112,10 +113,10 @@ def test_task_log_begin_task_rejects_bad_arguments_and_writes_nothing(db, admin_
 
 @covers("task_log_end_task")
 def test_task_log_end_task_marks_the_task_done(db, admin_ctx):
-    task = h.begin_task(db, admin_ctx, task_items=5, message="started")
+    task = begin_task(db, admin_ctx, task_items=5, message="started")
     done = db.task_log_end_task(admin_ctx, NAME, BEGIN, END, "host1", errors=2,
                                 message="finished", session=None)
-    h.assert_record(done, h.TASK_LOG)
+    h.assert_record(done, TASK_LOG)
     h.assert_updated(done, task)
     assert (done.id, done.state, done.errors, done.message, done.task_items) == \
         (task.id, "DONE", 2, "finished", 5)
@@ -124,7 +125,7 @@ def test_task_log_end_task_marks_the_task_done(db, admin_ctx):
 
 @covers("task_log_end_task")
 def test_task_log_end_task_keeps_the_message_unless_a_new_one_is_given(db, admin_ctx):
-    h.begin_task(db, admin_ctx, message="started")
+    begin_task(db, admin_ctx, message="started")
     assert db.task_log_end_task(admin_ctx, NAME, BEGIN, END, "host1", 0).message == "started"
     assert db.task_log_end_task(admin_ctx, NAME, BEGIN, END, "host1", 0,
                                 "").message == "started"
@@ -135,7 +136,7 @@ def test_task_log_end_task_keeps_the_message_unless_a_new_one_is_given(db, admin
 
 @covers("task_log_end_task")
 def test_task_log_end_task_without_a_run_raises(db, admin_ctx):
-    h.begin_task(db, admin_ctx)
+    begin_task(db, admin_ctx)
     with h.writes_nothing(lambda: _all(db)):
         with h.raises(exception.TaskNotRunning, task_name=NAME, host="host2"):
             db.task_log_end_task(admin_ctx, NAME, BEGIN, END, "host2", 0)
@@ -149,7 +150,7 @@ def test_task_log_end_task_without_a_run_raises(db, admin_ctx):
 
 @covers("task_log_end_task")
 def test_task_log_end_task_honours_read_deleted(db, admin_ctx):
-    h.begin_task(db, admin_ctx)
+    begin_task(db, admin_ctx)
     with h.raises(exception.TaskNotRunning, task_name=NAME, host="host1"):
         db.task_log_end_task(h.admin("only"), NAME, BEGIN, END, "host1", 1)
     assert db.task_log_get(admin_ctx, NAME, BEGIN, END, "host1").state == "RUNNING"
@@ -158,7 +159,7 @@ def test_task_log_end_task_honours_read_deleted(db, admin_ctx):
 
 @covers("task_log_end_task")
 def test_task_log_end_task_rejects_bad_errors_and_writes_nothing(db, admin_ctx):
-    h.begin_task(db, admin_ctx)
+    begin_task(db, admin_ctx)
     with h.writes_nothing(lambda: _all(db)):
         for bad in ("many", 1.5, [1]):
             with h.raises_invalid():
@@ -171,10 +172,10 @@ def test_task_log_end_task_rejects_bad_errors_and_writes_nothing(db, admin_ctx):
 
 @covers("task_log_get")
 def test_task_log_get_returns_the_matching_run(db, admin_ctx):
-    first = h.begin_task(db, admin_ctx)
-    second = h.begin_task(db, admin_ctx, host="host2")
+    first = begin_task(db, admin_ctx)
+    second = begin_task(db, admin_ctx, host="host2")
     got = db.task_log_get(admin_ctx, NAME, BEGIN, END, "host2")
-    h.assert_record(got, h.TASK_LOG)
+    h.assert_record(got, TASK_LOG)
     assert got == second
     assert db.task_log_get(admin_ctx, NAME, BEGIN_TEXT, END_TEXT, "host1") == first
     assert db.task_log_get(admin_ctx, NAME, BEGIN, END, "host1", state="RUNNING") == first
@@ -183,7 +184,7 @@ def test_task_log_get_returns_the_matching_run(db, admin_ctx):
 
 @covers("task_log_get")
 def test_task_log_get_returns_none_for_a_miss(db, admin_ctx):
-    h.begin_task(db, admin_ctx)
+    begin_task(db, admin_ctx)
     assert db.task_log_get(admin_ctx, NAME, BEGIN, END, "host3") is None
     assert db.task_log_get(admin_ctx, "other", BEGIN, END, "host1") is None
     assert db.task_log_get(admin_ctx, NAME, END, BEGIN, "host1") is None
@@ -194,7 +195,7 @@ def test_task_log_get_returns_none_for_a_miss(db, admin_ctx):
 
 @covers("task_log_get")
 def test_task_log_get_honours_read_deleted(db, admin_ctx):
-    task = h.begin_task(db, admin_ctx)
+    task = begin_task(db, admin_ctx)
     assert db.task_log_get(h.admin("yes"), NAME, BEGIN, END, "host1") == task
     assert db.task_log_get(h.admin("only"), NAME, BEGIN, END, "host1") is None
 
@@ -204,16 +205,16 @@ def test_task_log_get_honours_read_deleted(db, admin_ctx):
 @covers("task_log_get_all")
 def test_task_log_get_all_lists_runs_of_the_period(db, admin_ctx):
     assert db.task_log_get_all(admin_ctx, NAME, BEGIN, END) == []
-    t1 = h.begin_task(db, admin_ctx, host="host1")
-    t2 = h.begin_task(db, admin_ctx, host="host2")
-    t3 = h.begin_task(db, admin_ctx, host="host3")
-    h.begin_task(db, admin_ctx, task_name="other")
-    h.begin_task(db, admin_ctx, period_ending=BEGIN)
+    t1 = begin_task(db, admin_ctx, host="host1")
+    t2 = begin_task(db, admin_ctx, host="host2")
+    t3 = begin_task(db, admin_ctx, host="host3")
+    begin_task(db, admin_ctx, task_name="other")
+    begin_task(db, admin_ctx, period_ending=BEGIN)
     db.task_log_end_task(admin_ctx, NAME, BEGIN, END, "host2", 0)
     got = db.task_log_get_all(admin_ctx, NAME, BEGIN, END)
     assert isinstance(got, list)
     for record in got:
-        h.assert_record(record, h.TASK_LOG)
+        h.assert_record(record, TASK_LOG)
     assert [t.id for t in got] == [t1.id, t2.id, t3.id]
     assert [t.id for t in db.task_log_get_all(admin_ctx, NAME, BEGIN, END, "host3")] == \
         [t3.id]
@@ -226,7 +227,7 @@ def test_task_log_get_all_lists_runs_of_the_period(db, admin_ctx):
 
 @covers("task_log_get_all")
 def test_task_log_get_all_honours_read_deleted(db, admin_ctx):
-    task = h.begin_task(db, admin_ctx)
+    task = begin_task(db, admin_ctx)
     assert db.task_log_get_all(h.admin("yes"), NAME, BEGIN, END) == [task]
     assert db.task_log_get_all(h.admin("only"), NAME, BEGIN, END) == []
 
@@ -243,5 +244,5 @@ GUARDED = {
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=covers(n)) for n in GUARDED])
 def test_admin_only_task_log_functions_refuse_other_contexts(db, admin_ctx, user_ctx, name):
-    h.begin_task(db, admin_ctx)
+    begin_task(db, admin_ctx)
     h.assert_guarded(getattr(db, name), GUARDED[name], "admin", lambda: _all(db))

@@ -1,7 +1,9 @@
 """Conformance of the instance functions of the instances area (spec/instances.md):
-create, get, destroy (with constraints, core.md §2-§3), update, test-and-set, the
-list functions, and what instance_create relies on in other areas (the default
-security group, the EC2 id mapping)."""
+create, get, destroy (with a constraint: the instance is soft-deleted only if it still
+meets the constraint when the delete is written, else ConstraintNotMet and nothing
+changes; core.md §2-§3), update, test-and-set, the list functions, and what
+instance_create relies on in other areas (the default security group, the EC2 id
+mapping)."""
 from __future__ import annotations
 
 import datetime
@@ -10,6 +12,10 @@ import pytest
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.flavors import make_flavor
+from novadb.conformance.builders.instances import (
+    INSTANCE, INSTANCE_ID_MAPPING, SECURITY_GROUP, assert_instance, instances_state,
+    make_instance, metadata_dict)
 
 covers = pytest.mark.covers
 
@@ -21,7 +27,7 @@ def _instance(db, ctx=None, **values):
     """An instance of PROJECT (by default) created by an admin."""
     values.setdefault("project_id", PROJECT)
     values.setdefault("user_id", "fake-user")
-    return h.make_instance(db, ctx or h.admin(), **values)
+    return make_instance(db, ctx or h.admin(), **values)
 
 
 def _get(db, instance, read_deleted="yes"):
@@ -29,7 +35,7 @@ def _get(db, instance, read_deleted="yes"):
 
 
 def _columns(record):
-    return {k: record[k] for k in h.INSTANCE}
+    return {k: record[k] for k in INSTANCE}
 
 
 # -- instance_create -----------------------------------------------------------------------
@@ -43,13 +49,13 @@ def test_instance_create_returns_the_record_with_its_relations(db, user_ctx):
     original = {k: (dict(v) if isinstance(v, dict) else v) for k, v in values.items()}
     instance = db.instance_create(user_ctx, values)
     assert values == original  # the caller's dict is not changed
-    h.assert_instance(instance)
+    assert_instance(instance)
     h.assert_new(instance)
     assert instance.host == "host1" and instance.vm_state == "building"
     assert instance.name == "instance-%08x" % instance.id
     assert len(instance.uuid) == 36
-    assert h.metadata_dict(instance.metadata) == {"a": "1", "b": "2"}
-    assert h.metadata_dict(instance.system_metadata) == {"image_kernel_id": "k"}
+    assert metadata_dict(instance.metadata) == {"a": "1", "b": "2"}
+    assert metadata_dict(instance.system_metadata) == {"image_kernel_id": "k"}
     assert all(r.instance_uuid == instance.uuid for r in instance.metadata)
     assert instance.info_cache.network_info == "[]"
     assert instance.info_cache.instance_uuid == instance.uuid
@@ -106,7 +112,7 @@ def test_instance_create_ignores_repeated_group_names(db, user_ctx):
 
 @covers("instance_create")
 def test_instance_create_with_an_unknown_group_writes_nothing(db, user_ctx):
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises(exception.SecurityGroupNotFoundForProject, project_id=PROJECT,
                       security_group_id="no-such-group"):
             _instance(db, user_ctx, security_groups=["default", "no-such-group"])
@@ -119,7 +125,7 @@ def test_instance_create_with_an_unknown_group_writes_nothing(db, user_ctx):
 def test_instance_create_on_a_taken_uuid_raises_instance_exists(db, admin_ctx):
     first = _instance(db)
     db.instance_destroy(admin_ctx, first.uuid)
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         # unique over all rows: a deleted instance's uuid is still taken
         with h.raises(exception.InstanceExists, name=first.uuid):
             _instance(db, uuid=first.uuid, metadata={"k": "v"})
@@ -149,8 +155,8 @@ def test_instance_create_stores_text_of_numbers(db, admin_ctx):
     instance = _instance(db, memory_mb="512", hostname=7, metadata={5: 6.5},
                          system_metadata={"n": 3})
     assert instance.memory_mb == 512 and instance.hostname == "7"
-    assert h.metadata_dict(instance.metadata) == {"5": "6.5"}
-    assert h.metadata_dict(instance.system_metadata) == {"n": "3"}
+    assert metadata_dict(instance.metadata) == {"5": "6.5"}
+    assert metadata_dict(instance.system_metadata) == {"n": "3"}
 
 
 @covers("instance_create")
@@ -169,7 +175,7 @@ def test_instance_create_stores_text_of_numbers(db, admin_ctx):
     {"launched_at": "2012-01-01"},
 ])
 def test_instance_create_rejects_bad_values_and_writes_nothing(db, user_ctx, values):
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises_invalid():
             db.instance_create(user_ctx, {"project_id": PROJECT, **values})
     assert db.security_group_ensure_default(user_ctx)[0] is False
@@ -177,7 +183,7 @@ def test_instance_create_rejects_bad_values_and_writes_nothing(db, user_ctx, val
 
 @covers("instance_create")
 def test_instance_create_shows_a_deleted_flavor(db, admin_ctx):
-    flavor = h.make_flavor(db, admin_ctx)
+    flavor = make_flavor(db, admin_ctx)
     db.instance_type_destroy(admin_ctx, flavor.name)
     instance = _instance(db, instance_type_id=flavor.id)
     assert instance.instance_type.id == flavor.id
@@ -191,14 +197,14 @@ def test_instance_create_shows_a_deleted_flavor(db, admin_ctx):
 def test_security_group_ensure_default_creates_once(db, user_ctx, other_ctx):
     existed, group = db.security_group_ensure_default(user_ctx)
     assert existed is False
-    h.assert_record(group, h.SECURITY_GROUP, rules=list)
+    h.assert_record(group, SECURITY_GROUP, rules=list)
     h.assert_new(group)
     assert group.rules == []
     assert (group.name, group.description, group.user_id, group.project_id) == (
         "default", "default", "fake-user", PROJECT)
     existed, again = db.security_group_ensure_default(user_ctx)
     assert existed is True
-    h.assert_record(again, h.SECURITY_GROUP)  # an existing group comes without relations
+    h.assert_record(again, SECURITY_GROUP)  # an existing group comes without relations
     assert again.id == group.id
     existed, others = db.security_group_ensure_default(other_ctx)
     assert existed is False and others.project_id == OTHER and others.id != group.id
@@ -214,7 +220,7 @@ def test_security_group_ensure_default_refuses_an_incomplete_context(db):
 def test_ec2_instance_create_is_get_or_create(db, user_ctx):
     uuid = h.new_uuid()
     mapping = db.ec2_instance_create(user_ctx, uuid)
-    h.assert_record(mapping, h.INSTANCE_ID_MAPPING)
+    h.assert_record(mapping, INSTANCE_ID_MAPPING)
     h.assert_new(mapping)
     assert mapping.uuid == uuid
     assert db.ec2_instance_create(user_ctx, uuid) == mapping
@@ -263,10 +269,10 @@ def test_instance_get_returns_the_full_record(db, admin_ctx):
     by_id = db.instance_get(admin_ctx, instance.id)
     by_uuid = db.instance_get_by_uuid(admin_ctx, instance.uuid)
     for record in (by_id, by_uuid):
-        h.assert_instance(record, rules=True)
+        assert_instance(record, rules=True)
         assert record.security_groups[0].rules == []
-        assert h.metadata_dict(record.metadata) == {"m": "1"}
-        assert h.metadata_dict(record.system_metadata) == {"s": "2"}
+        assert metadata_dict(record.metadata) == {"m": "1"}
+        assert metadata_dict(record.system_metadata) == {"s": "2"}
         assert record.instance_type.name == "m1.tiny"
         assert _columns(record) == _columns(instance)
     assert by_id == by_uuid
@@ -309,13 +315,15 @@ def test_instance_get_honours_read_deleted(db, admin_ctx):
         gone = db.instance_get_by_uuid(ctx, instance.uuid)
         assert gone.deleted is True
         assert gone.security_groups == []  # a deleted instance has no groups
-        assert h.metadata_dict(gone.metadata) == {"m": "1"}  # metadata rows stay live
+        assert metadata_dict(gone.metadata) == {"m": "1"}  # metadata rows stay live
         assert db.instance_get(ctx, instance.id).uuid == instance.uuid
     with h.raises(exception.InstanceNotFound, instance_id=live.uuid):
         db.instance_get_by_uuid(h.admin("only"), live.uuid)
 
 
-# -- instance_destroy and constraints (core.md §2-§3) -----------------------------------------
+# -- instance_destroy and constraints ---------------------------------------------------------
+# The constraint is checked and the soft delete written as one atomic step: a row that no
+# longer meets it raises ConstraintNotMet and nothing changes (core.md §2-§3).
 
 @covers("instance_destroy")
 def test_instance_destroy_returns_the_record_as_it_was_and_deleted(db, admin_ctx):
@@ -323,7 +331,7 @@ def test_instance_destroy_returns_the_record_as_it_was_and_deleted(db, admin_ctx
                          system_metadata={"s": "2"}, info_cache={"network_info": "[1]"})
     before = db.instance_get_by_uuid(admin_ctx, instance.uuid)
     gone = db.instance_destroy(admin_ctx, instance.uuid)
-    h.assert_instance(gone, rules=True)
+    assert_instance(gone, rules=True)
     h.assert_soft_deleted(gone, before)
     assert [g.id for g in gone.security_groups] == [g.id for g in before.security_groups]
     assert gone.info_cache == before.info_cache  # as before the delete
@@ -411,7 +419,7 @@ def test_instance_destroy_applies_the_constraint(db, admin_ctx, state, condition
         with h.raises(exception.InstanceNotFound, instance_id=instance.uuid):
             db.instance_get_by_uuid(admin_ctx, instance.uuid)
     else:
-        with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.writes_nothing(lambda: instances_state(db)):
             with h.raises(exception.ConstraintNotMet):
                 db.instance_destroy(admin_ctx, instance.uuid, built)
         still = db.instance_get_by_uuid(admin_ctx, instance.uuid)
@@ -427,7 +435,7 @@ def test_instance_destroy_rejects_a_bad_constraint(db, admin_ctx):
                 db.constraint(host="h1"),
                 db.constraint(host=None),
                 {"host": db.equal_any(None)}):
-        with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.writes_nothing(lambda: instances_state(db)):
             with h.raises_invalid():
                 db.instance_destroy(admin_ctx, instance.uuid, bad)
 
@@ -466,7 +474,7 @@ def test_instance_update_sets_columns_and_returns_the_full_record(db, user_ctx):
     values = {"vm_state": "active", "host": "h1", "power_state": 1}
     updated = db.instance_update(user_ctx, instance.uuid, values)
     assert values == {"vm_state": "active", "host": "h1", "power_state": 1}
-    h.assert_instance(updated, rules=True)
+    assert_instance(updated, rules=True)
     h.assert_updated(updated, instance)
     assert (updated.vm_state, updated.host, updated.power_state) == ("active", "h1", 1)
     assert _columns(_get(db, instance)) == _columns(updated)
@@ -485,14 +493,14 @@ def test_instance_update_replaces_metadata_and_system_metadata(db, admin_ctx):
     instance = _instance(db, metadata={"a": "1", "b": "2"}, system_metadata={"x": "1"})
     updated = db.instance_update(admin_ctx, instance.uuid, {
         "metadata": {"b": "3", "c": 4}, "system_metadata": {"y": "2"}})
-    assert h.metadata_dict(updated.metadata) == {"b": "3", "c": "4"}
-    assert h.metadata_dict(updated.system_metadata) == {"y": "2"}
+    assert metadata_dict(updated.metadata) == {"b": "3", "c": "4"}
+    assert metadata_dict(updated.system_metadata) == {"y": "2"}
     assert db.instance_metadata_get(admin_ctx, instance.uuid) == {"b": "3", "c": "4"}
     assert db.instance_system_metadata_get(admin_ctx, instance.uuid) == {"y": "2"}
     # None leaves them as they are
     again = db.instance_update(admin_ctx, instance.uuid,
                                {"metadata": None, "system_metadata": None})
-    assert h.metadata_dict(again.metadata) == {"b": "3", "c": "4"}
+    assert metadata_dict(again.metadata) == {"b": "3", "c": "4"}
 
 
 @covers("instance_update")
@@ -510,7 +518,7 @@ def test_instance_update_checks_expected_task_state(db, admin_ctx):
     assert updated.task_state == "x"
     for expected, as_tuple in (("spawning", ("spawning",)), (None, (None,)),
                                (["a", "b"], ("a", "b")), (("a",), ("a",))):
-        with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.writes_nothing(lambda: instances_state(db)):
             with h.raises(exception.UnexpectedTaskStateError, actual="x",
                           expected=as_tuple):
                 db.instance_update(admin_ctx, instance.uuid, {
@@ -550,7 +558,7 @@ def test_instance_update_honours_read_deleted(db, admin_ctx):
 ])
 def test_instance_update_rejects_bad_values_and_writes_nothing(db, admin_ctx, values):
     instance = _instance(db, metadata={"a": "1"})
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises_invalid():
             db.instance_update(admin_ctx, instance.uuid, {"host": "h", **values})
 
@@ -558,7 +566,7 @@ def test_instance_update_rejects_bad_values_and_writes_nothing(db, admin_ctx, va
 @covers("instance_update")
 def test_instance_update_to_a_taken_uuid_raises_instance_exists(db, admin_ctx):
     first, second = _instance(db), _instance(db)
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises(exception.InstanceExists, name=first.uuid):
             db.instance_update(admin_ctx, second.uuid, {"uuid": first.uuid})
 
@@ -569,11 +577,11 @@ def test_instance_update_and_get_original_returns_old_and_new(db, admin_ctx):
                          security_groups=["default"])
     old, new = db.instance_update_and_get_original(admin_ctx, instance.uuid, {
         "vm_state": "needscoffee", "metadata": {"b": "2"}})
-    h.assert_instance(old, rules=True)
-    h.assert_instance(new, rules=True)
+    assert_instance(old, rules=True)
+    assert_instance(new, rules=True)
     assert old.vm_state == "building" and new.vm_state == "needscoffee"
-    assert h.metadata_dict(old.metadata) == {"a": "1"}  # an independent snapshot
-    assert h.metadata_dict(new.metadata) == {"b": "2"}
+    assert metadata_dict(old.metadata) == {"a": "1"}  # an independent snapshot
+    assert metadata_dict(new.metadata) == {"b": "2"}
     assert _columns(old) == _columns(instance)
     with h.raises(exception.UnexpectedTaskStateError, actual=None, expected=("x",)):
         db.instance_update_and_get_original(admin_ctx, instance.uuid, {
@@ -595,7 +603,7 @@ def test_instance_test_and_set_sets_the_state_when_allowed(db, user_ctx):
 @covers("instance_test_and_set")
 def test_instance_test_and_set_refuses_other_states(db, admin_ctx):
     instance = _instance(db, task_state="spawning")
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises(exception.InstanceInvalidState, attr="task_state",
                       instance_uuid=instance.uuid, state="spawning",
                       method="instance_test_and_set"):
@@ -639,7 +647,7 @@ def test_instance_test_and_set_rejects_bad_arguments(db, admin_ctx):
                                        ("vm_state", None, "x"),
                                        ("vm_state", "active", "x"),
                                        ("power_state", [None], "on")):
-        with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.writes_nothing(lambda: instances_state(db)):
             with h.raises_invalid():
                 db.instance_test_and_set(admin_ctx, instance.uuid, attr, ok_states,
                                          new_state)
@@ -658,12 +666,12 @@ def test_instance_get_all_loads_the_requested_relations(db, admin_ctx, user_ctx)
     everything = db.instance_get_all(admin_ctx)
     assert _uuids(everything) == [first.uuid, second.uuid]
     for record in everything:
-        h.assert_instance(record)
+        assert_instance(record)
     assert [g.name for g in everything[0].security_groups] == ["default"]
     for record in db.instance_get_all(admin_ctx, []):
-        h.assert_instance(record, relations=())
+        assert_instance(record, relations=())
     for record in db.instance_get_all(admin_ctx, ["metadata", "instance_type"]):
-        h.assert_instance(record, relations=("metadata", "instance_type"))
+        assert_instance(record, relations=("metadata", "instance_type"))
     with h.raises_invalid():
         db.instance_get_all(admin_ctx, ["metadata", "fixed_ips"])
     with h.raises(exception.AdminRequired):
@@ -688,7 +696,7 @@ def test_instance_get_all_by_host_matches_exactly(db, admin_ctx, user_ctx):
     db.instance_destroy(admin_ctx, gone.uuid)
     found = db.instance_get_all_by_host(admin_ctx, "h1")
     assert _uuids(found) == [on_h1.uuid]
-    h.assert_instance(found[0])
+    assert_instance(found[0])
     assert _uuids(db.instance_get_all_by_host(h.admin("yes"), "h1")) == [on_h1.uuid, gone.uuid]
     assert db.instance_get_all_by_host(admin_ctx, "nowhere") == []
     with h.raises(exception.AdminRequired):
@@ -703,7 +711,7 @@ def test_instance_get_all_by_host_and_not_type(db, admin_ctx, user_ctx):
     _instance(db, host="h2", instance_type_id=2)
     found = db.instance_get_all_by_host_and_not_type(admin_ctx, "h1", 1)
     assert _uuids(found) == [type2.uuid]
-    h.assert_instance(found[0])
+    assert_instance(found[0])
     assert _uuids(db.instance_get_all_by_host_and_not_type(admin_ctx, "h1", "2")) == [
         type1.uuid]
     assert _uuids(db.instance_get_all_by_host_and_not_type(admin_ctx, "h1")) == [
@@ -722,7 +730,7 @@ def test_instance_get_all_by_project(db, admin_ctx, user_ctx):
     theirs = _instance(db, project_id=OTHER)
     found = db.instance_get_all_by_project(user_ctx, PROJECT)
     assert _uuids(found) == [mine.uuid]
-    h.assert_instance(found[0])
+    assert_instance(found[0])
     assert _uuids(db.instance_get_all_by_project(admin_ctx, OTHER)) == [theirs.uuid]
     assert db.instance_get_all_by_project(admin_ctx, "empty") == []
     with h.raises(exception.NotAuthorized):
@@ -739,7 +747,7 @@ def test_instance_get_all_by_reservation_is_scoped(db, admin_ctx, user_ctx):
     _instance(db, reservation_id="r-10")
     found = db.instance_get_all_by_reservation(user_ctx, "r-1")
     assert _uuids(found) == [mine.uuid]
-    h.assert_instance(found[0])
+    assert_instance(found[0])
     assert _uuids(db.instance_get_all_by_reservation(admin_ctx, "r-1")) == [
         mine.uuid, theirs.uuid]
     assert db.instance_get_all_by_reservation(user_ctx, "nothing") == []
@@ -775,11 +783,11 @@ def test_instance_get_active_by_window(db, admin_ctx, user_ctx):
     assert _uuids(db.instance_get_active_by_window(user_ctx, _at(0), _at(1.5))) == [
         running.uuid, ended_early.uuid, ended_late.uuid]
     for record in db.instance_get_active_by_window(user_ctx, begin):
-        h.assert_instance(record, relations=())
+        assert_instance(record, relations=())
     joined = db.instance_get_active_by_window_joined(admin_ctx, begin, end)
     assert _uuids(joined) == [running.uuid, ended_late.uuid]
     for record in joined:
-        h.assert_instance(record)
+        assert_instance(record)
     with h.raises(exception.AdminRequired):
         db.instance_get_active_by_window_joined(user_ctx, begin)
     with h.raises_invalid():
@@ -797,7 +805,7 @@ def test_instance_get_all_hung_in_rebooting(db, admin_ctx, user_ctx):
     db.instance_update(admin_ctx, other.uuid, {"updated_at": datetime.datetime(2000, 1, 1)})
     found = db.instance_get_all_hung_in_rebooting(admin_ctx, 60)
     assert _uuids(found) == [hung.uuid]
-    h.assert_instance(found[0], relations=())
+    assert_instance(found[0], relations=())
     db.instance_destroy(admin_ctx, hung.uuid)
     assert db.instance_get_all_hung_in_rebooting(admin_ctx, 60) == []
     assert _uuids(db.instance_get_all_hung_in_rebooting(h.admin("yes"), 60)) == [hung.uuid]
@@ -807,7 +815,11 @@ def test_instance_get_all_hung_in_rebooting(db, admin_ctx, user_ctx):
         db.instance_get_all_hung_in_rebooting(admin_ctx, "soon")
 
 
-# -- context guards (context.md §0; the Context line of each section) -------------------------
+# -- context guards ---------------------------------------------------------------------------
+# Each function checks its context before reading or writing anything, as the Context line
+# of its section says: a None context raises NotAuthorized; an admin-only function raises
+# AdminRequired for every non-admin context; an any-context one raises NotAuthorized for a
+# context lacking a user or a project (context.md §0).
 
 #: function -> its guard: "admin" (admin-only), "any" (any context), "none" (no context check).
 GUARDS = {
@@ -872,7 +884,7 @@ def test_instances_functions_check_their_context_first(db, admin_ctx, user_ctx, 
     instance = _instance(db, host="h1", reservation_id="r-1", metadata={"m": "1"},
                          system_metadata={"s": "1"}, info_cache={"network_info": "[1]"})
     guard, args = GUARDS[function], _guard_args(instance, h.new_uuid())[function]
-    h.assert_guarded(getattr(db, function), args, guard, lambda: h.instances_state(db))
+    h.assert_guarded(getattr(db, function), args, guard, lambda: instances_state(db))
     # ... and the contexts the guard admits get through
     call = getattr(db, function)
     if guard == "admin":
@@ -895,7 +907,7 @@ def test_instance_create_generates_a_canonical_uuid4(db, admin_ctx):
 
 @covers("instance_create")
 def test_instance_create_names_the_first_missing_group(db, user_ctx):
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises(exception.SecurityGroupNotFoundForProject, project_id=PROJECT,
                       security_group_id="first-missing"):
             _instance(db, user_ctx, security_groups=["first-missing", "default",
@@ -916,7 +928,7 @@ def test_a_failed_instance_create_leaves_no_group_no_mapping_no_rows(db, user_ct
     """novadb: everything of instance_create is one unit (instances.md Atomic)."""
     taken = _instance(db, other_ctx, project_id=OTHER)  # other-project's default group
     uuid = h.new_uuid()
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises(exception.SecurityGroupNotFoundForProject, project_id=PROJECT,
                       security_group_id="nope"):
             _instance(db, user_ctx, uuid=uuid, metadata={"a": "1"},
@@ -936,8 +948,8 @@ def test_a_failed_instance_create_leaves_no_group_no_mapping_no_rows(db, user_ct
 @covers("instance_create")
 def test_instance_create_keeps_none_metadata_values(db, admin_ctx):
     instance = _instance(db, metadata={"k": None}, system_metadata={"s": None})
-    assert h.metadata_dict(instance.metadata) == {"k": None}
-    assert h.metadata_dict(instance.system_metadata) == {"s": None}
+    assert metadata_dict(instance.metadata) == {"k": None}
+    assert metadata_dict(instance.system_metadata) == {"s": None}
     assert db.instance_metadata_get(admin_ctx, instance.uuid) == {"k": None}
     assert db.instance_system_metadata_get(admin_ctx, instance.uuid) == {"s": None}
 
@@ -968,7 +980,7 @@ def test_instance_destroy_checks_uuid_then_lookup_then_constraint(db, admin_ctx,
     with h.raises(exception.InstanceNotFound, instance_id=missing):
         db.instance_destroy(admin_ctx, missing, bad)
     theirs = _instance(db, project_id=OTHER)
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises(exception.InstanceNotFound, instance_id=theirs.uuid):
             db.instance_destroy(user_ctx, theirs.uuid, bad)
         with h.raises_invalid():
@@ -1071,7 +1083,7 @@ def test_instance_get_all_hung_in_rebooting_spans_projects_and_hosts(db, admin_c
 def test_instance_update_failures_write_nothing(db, admin_ctx, user_ctx):
     theirs = _instance(db, project_id=OTHER, task_state="x")
     for call in (db.instance_update, db.instance_update_and_get_original):
-        with h.writes_nothing(lambda: h.instances_state(db)):
+        with h.writes_nothing(lambda: instances_state(db)):
             with h.raises(exception.InvalidUUID, uuid="bad"):
                 call(admin_ctx, "bad", {"host": "h", "metadata": {"a": "1"}})
             with h.raises(exception.InstanceNotFound, instance_id=theirs.uuid):
@@ -1097,8 +1109,8 @@ def test_instance_update_and_get_original_old_is_the_record_before(db, admin_ctx
     assert new == db.instance_get_by_uuid(admin_ctx, instance.uuid)
     assert new.task_state is None and "expected_task_state" not in new
     h.assert_updated(new, before)
-    assert h.metadata_dict(new.metadata) == {"b": "2"}
-    assert h.metadata_dict(new.system_metadata) == {"t": "2"}
+    assert metadata_dict(new.metadata) == {"b": "2"}
+    assert metadata_dict(new.system_metadata) == {"t": "2"}
     assert db.instance_system_metadata_get(admin_ctx, instance.uuid) == {"t": "2"}
 
 
@@ -1119,7 +1131,7 @@ def test_instance_update_and_get_original_honours_read_deleted(db, admin_ctx, us
 @covers("instance_test_and_set")
 def test_instance_test_and_set_failures_write_nothing(db, admin_ctx, user_ctx):
     theirs = _instance(db, project_id=OTHER)
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises(exception.InvalidUUID, uuid=None):
             db.instance_test_and_set(admin_ctx, None, "vm_state", [None], "x")
         with h.raises(exception.InstanceNotFound, instance_id=theirs.uuid):
@@ -1157,7 +1169,7 @@ def test_instance_create_on_a_uuid_that_has_a_cache_raises_duplicate(db, admin_c
     uuid = h.new_uuid()
     cache = db.instance_info_cache_create(admin_ctx, {"instance_uuid": uuid,
                                                       "network_info": "[0]"})
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises(exception.Duplicate):
             _instance(db, user_ctx, uuid=uuid, metadata={"a": "1"})
     assert db.instance_info_cache_get(admin_ctx, uuid) == cache
@@ -1176,8 +1188,8 @@ def test_instance_create_on_a_uuid_that_has_a_cache_raises_duplicate(db, admin_c
 ])
 def test_instance_name_follows_the_template_flag(db, novadb_configuration, admin_ctx,
                                                  request, template, expected):
-    """models.md §3: `name` is instance_name_template applied to the id, else to the
-    columns, else the uuid; computed when the record is read."""
+    """`name` is instance_name_template applied to the id, else to the columns, else
+    the uuid; computed when the record is read (models.md §3)."""
     from novadb import migration
 
     def restore():
@@ -1201,11 +1213,11 @@ def test_instance_get_all_joins_exactly_the_named_relations(db, admin_ctx):
     for names in (("security_groups",), ("system_metadata", "info_cache"),
                   ("instance_type", "security_groups", "metadata")):
         (record,) = db.instance_get_all(admin_ctx, list(names))
-        h.assert_instance(record, relations=names)  # groups without rules
+        assert_instance(record, relations=names)  # groups without rules
     (record,) = db.instance_get_all(admin_ctx, ("security_groups", "security_groups"))
     assert [g.name for g in record.security_groups] == ["default"]
     (record,) = db.instance_get_all(admin_ctx, ["system_metadata", "info_cache"])
-    assert h.metadata_dict(record.system_metadata) == {"s": "1"}
+    assert metadata_dict(record.system_metadata) == {"s": "1"}
     assert record.info_cache == instance.info_cache
     for bad in (["name"], ["_hosts"], "metadata", [None]):
         with h.raises_invalid():

@@ -1,12 +1,14 @@
-"""Concurrency of the instances area (spec/instances.md "Atomic" lines, core.md §1.9):
-check-and-set functions raced by 8 callers, each with its own context, released
-together by a barrier; exactly one outcome wins."""
+"""Concurrency of the instances area: a function whose section says "Atomic" is one
+unit, and two concurrent callers never both pass its check (instances.md, core.md
+§1.9).  Check-and-set functions raced by 8 callers, each with its own context,
+released together by a barrier; exactly one outcome wins."""
 from __future__ import annotations
 
 import pytest
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.instances import make_instance, metadata_dict
 
 covers = pytest.mark.covers
 
@@ -15,7 +17,7 @@ CALLERS = 8
 
 def _instance(db, **values):
     values.setdefault("project_id", "fake-project")
-    return h.make_instance(db, h.admin(), **values)
+    return make_instance(db, h.admin(), **values)
 
 
 @covers("instance_test_and_set")
@@ -148,7 +150,7 @@ def test_instance_create_race_on_one_uuid_has_one_winner(db):
     won = h.one_winner(results, exception.InstanceExists, name=uuid)
     stored = db.instance_get_by_uuid(h.admin(), uuid)
     assert stored.id == won.id
-    assert h.metadata_dict(stored.metadata) == h.metadata_dict(won.metadata)
+    assert metadata_dict(stored.metadata) == metadata_dict(won.metadata)
     assert db.instance_info_cache_get(h.admin(), uuid).id == won.info_cache.id
     assert len(db.instance_get_all(h.admin())) == 1
 

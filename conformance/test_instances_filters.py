@@ -8,6 +8,7 @@ import pytest
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.instances import assert_instance, make_instance, metadata_dict
 
 covers = pytest.mark.covers("instance_get_all_by_filters")
 
@@ -17,7 +18,7 @@ OTHER = "other-project"
 
 def _instance(db, **values):
     values.setdefault("project_id", PROJECT)
-    return h.make_instance(db, h.admin(), **values)
+    return make_instance(db, h.admin(), **values)
 
 
 def _list(db, filters=None, ctx=None, **kwargs):
@@ -50,10 +51,10 @@ def test_without_filters_every_instance_is_listed_deleted_ones_too(db, admin_ctx
     found = db.instance_get_all_by_filters(admin_ctx, {})
     assert [r.uuid for r in found] == _uuids(second, first)  # newest first by default
     for record in found:
-        h.assert_instance(record)
+        assert_instance(record)
     assert [r.deleted for r in found] == [False, True]
     assert found[1].security_groups == []
-    assert h.metadata_dict(found[1].metadata) == {"a": "1"}
+    assert metadata_dict(found[1].metadata) == {"a": "1"}
 
 
 @covers

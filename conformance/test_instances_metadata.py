@@ -8,13 +8,15 @@ import pytest
 
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.instances import (
+    INSTANCE_FAULT, INSTANCE_INFO_CACHE, instances_state, make_instance, metadata_dict)
 
 covers = pytest.mark.covers
 
 
 def _instance(db, **values):
     values.setdefault("project_id", "fake-project")
-    return h.make_instance(db, h.admin(), **values)
+    return make_instance(db, h.admin(), **values)
 
 
 # -- user metadata --------------------------------------------------------------------------
@@ -82,7 +84,7 @@ def test_instance_metadata_delete_soft_deletes_the_live_row(db, admin_ctx):
                                       {"k" * 256: "v"}])
 def test_instance_metadata_update_rejects_bad_metadata(db, admin_ctx, metadata):
     instance = _instance(db, metadata={"a": "1"})
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises_invalid():
             db.instance_metadata_update(admin_ctx, instance.uuid, metadata, True)
 
@@ -101,7 +103,7 @@ def test_instance_system_metadata_update_returns_the_result(db, user_ctx):
     assert result == {"c": "y"}
     assert db.instance_system_metadata_get(user_ctx, instance.uuid) == {"c": "y"}
     record = db.instance_get_by_uuid(user_ctx, instance.uuid)
-    assert h.metadata_dict(record.system_metadata) == {"c": "y"}
+    assert metadata_dict(record.system_metadata) == {"c": "y"}
 
 
 @covers("instance_system_metadata_get", "instance_system_metadata_delete",
@@ -149,7 +151,7 @@ def test_instance_system_metadata_of_an_unknown_instance(db, user_ctx):
 @pytest.mark.parametrize("metadata", [["a"], {None: "v"}, {"k": {"v": 1}}])
 def test_instance_system_metadata_update_rejects_bad_metadata(db, admin_ctx, metadata):
     instance = _instance(db, system_metadata={"a": "1"})
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises_invalid():
             db.instance_system_metadata_update(admin_ctx, instance.uuid, metadata, True)
 
@@ -161,7 +163,7 @@ def test_instance_info_cache_create_and_get(db, user_ctx):
     uuid = h.new_uuid()  # the instance need not exist
     cache = db.instance_info_cache_create(user_ctx, {"instance_uuid": uuid,
                                                      "network_info": "[]"})
-    h.assert_record(cache, h.INSTANCE_INFO_CACHE)
+    h.assert_record(cache, INSTANCE_INFO_CACHE)
     h.assert_new(cache)
     assert (cache.instance_uuid, cache.network_info) == (uuid, "[]")
     assert db.instance_info_cache_get(user_ctx, uuid) == cache
@@ -200,7 +202,7 @@ def test_instance_info_cache_delete(db, admin_ctx):
 def test_instance_info_cache_update(db, admin_ctx):
     instance = _instance(db)
     cache = db.instance_info_cache_update(admin_ctx, instance.uuid, {"network_info": "[2]"})
-    h.assert_record(cache, h.INSTANCE_INFO_CACHE)
+    h.assert_record(cache, INSTANCE_INFO_CACHE)
     h.assert_updated(cache, instance.info_cache)
     assert cache.network_info == "[2]" and cache.id == instance.info_cache.id
     assert db.instance_info_cache_get(admin_ctx, instance.uuid) == cache
@@ -232,13 +234,13 @@ def test_instance_faults_newest_first(db, user_ctx):
                                              "created_at": early})
     f4 = db.instance_fault_create(user_ctx, {"instance_uuid": u2, "code": 500,
                                              "created_at": early})  # a tie: higher id first
-    h.assert_record(f1, h.INSTANCE_FAULT)
+    h.assert_record(f1, INSTANCE_FAULT)
     h.assert_new(f2)
     assert (f1.code, f1.message, f1.details) == (404, "m1", "d1")
     found = db.instance_fault_get_by_instance_uuids(user_ctx, [u1, u2, u3])
     assert found == {u1: [f2, f1], u2: [f4, f3], u3: []}
     for fault in found[u1]:
-        h.assert_record(fault, h.INSTANCE_FAULT)
+        h.assert_record(fault, INSTANCE_FAULT)
     assert db.instance_fault_get_by_instance_uuids(user_ctx, []) == {}
 
 
@@ -301,7 +303,7 @@ def test_instance_system_metadata_delete_honours_read_deleted(db, admin_ctx):
 @covers("instance_info_cache_create")
 def test_instance_info_cache_create_failures_write_nothing(db, admin_ctx):
     instance = _instance(db, info_cache={"network_info": "[1]"})
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         with h.raises(exception.Duplicate):
             db.instance_info_cache_create(admin_ctx, {"instance_uuid": instance.uuid,
                                                       "network_info": "[2]"})
@@ -330,7 +332,7 @@ def test_instance_info_cache_is_not_scoped_and_get_ignores_read_deleted(db, othe
 def test_instance_info_cache_update_failures_write_nothing(db, admin_ctx):
     instance = _instance(db, info_cache={"network_info": "[1]"})
     missing = h.new_uuid()
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         for uuid in (instance.uuid, missing):
             for bad in ({"bogus": 1}, {"network_info": 1.5j}, {"deleted": None}):
                 with h.raises_invalid():
@@ -342,7 +344,7 @@ def test_instance_info_cache_update_failures_write_nothing(db, admin_ctx):
 def test_instance_info_cache_update_of_a_deleted_row_writes_nothing(db, admin_ctx):
     instance = _instance(db, info_cache={"network_info": "[1]"})
     db.instance_info_cache_delete(admin_ctx, instance.uuid)
-    with h.writes_nothing(lambda: h.instances_state(db)):
+    with h.writes_nothing(lambda: instances_state(db)):
         kept = db.instance_info_cache_update(h.admin("no"), instance.uuid,
                                              {"network_info": "[2]", "deleted": False})
     assert (kept.network_info, kept.deleted, kept.updated_at) == ("[1]", True, None)

@@ -9,6 +9,7 @@ import pytest
 from novadb import context as nova_context
 from novadb import exception
 from novadb.conformance import helpers as h
+from novadb.conformance.builders.instances import INSTANCE_ID_MAPPING, SECURITY_GROUP
 
 covers = pytest.mark.covers
 
@@ -47,7 +48,7 @@ def test_ensure_default_creates_the_group_of_the_context(db, user_ctx):
     assert type(result) is tuple and len(result) == 2
     existed, group = result
     assert existed is False
-    h.assert_record(group, h.SECURITY_GROUP, rules=list)  # a new group: rules []
+    h.assert_record(group, SECURITY_GROUP, rules=list)  # a new group: rules []
     h.assert_new(group)
     assert (group.name, group.description, group.user_id, group.project_id, group.rules) == (
         "default", "default", "fake-user", PROJECT, [])
@@ -59,7 +60,7 @@ def test_ensure_default_returns_the_existing_live_group_without_relations(db, us
     other_user = h.user(user_id="someone-else")  # same project, another user
     existed, found = db.security_group_ensure_default(other_user)
     assert existed is True
-    h.assert_record(found, h.SECURITY_GROUP)
+    h.assert_record(found, SECURITY_GROUP)
     assert found == {k: v for k, v in created.items() if k != "rules"}
     assert found.user_id == "fake-user"  # the creator's, unchanged
 
@@ -142,7 +143,7 @@ def test_ensure_default_race_without_a_project_creates_one_group(db):
 def test_ec2_instance_create_returns_the_new_mapping(db, user_ctx):
     uuid = h.new_uuid()  # no instance needed
     mapping = db.ec2_instance_create(user_ctx, uuid)
-    h.assert_record(mapping, h.INSTANCE_ID_MAPPING)
+    h.assert_record(mapping, INSTANCE_ID_MAPPING)
     h.assert_new(mapping)
     assert mapping.uuid == uuid and type(mapping.id) is int
     other = db.ec2_instance_create(user_ctx, h.new_uuid())

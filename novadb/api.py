@@ -1,4 +1,4 @@
-"""The novadb API: the 298 functions of spec/seed_api.json.
+"""The novadb API: its 298 public functions.
 
 Every function takes a `RequestContext` first (except the three constraint helpers,
 `constraint`, `equal_any` and `not_equal`), checks it against the function's guard

@@ -6,12 +6,20 @@ the loaded driver, passing every argument on in order, the `RequestContext` firs
 is a subclass of `Driver` registered under the entry-point namespace `novadb.backends`; the
 loader instantiates it with the `ConfigOpts` holding novadb's flags.
 
-Each method's docstring states its contract in brief: what it returns and which
-`novadb.exception` classes it raises.  The full behaviour -- `read_deleted`, project scoping,
-the project/user authorization checks, values dicts, atomicity -- is the function's section
-in the spec's area files (spec/<area>.md), which the conformance suite tests.  The three
-constraint helpers (`constraint`, `equal_any`, `not_equal`) build plain data in `novadb.api`
-and have no method here.
+Each method's docstring states its contract in brief: what it returns and, one
+``:raises novadb.exception.X: <when>`` line per class, the `novadb.exception` classes it
+raises (a listed class covers its subclasses).  A method raises nothing else, but for one
+universal clause, `UNIVERSAL_RAISES`: any method may raise `novadb.exception.DBError` (or a
+subclass) when the store itself fails -- a lost connection, a backend error with no more
+specific translation -- and no docstring lists it.  No error from outside
+`novadb.exception` reaches a caller.
+
+The full behaviour -- `read_deleted`, project scoping, the project/user authorization
+checks, values dicts, atomicity -- is novadb's behavioural specification of each function;
+the conformance suite (`novadb.conformance`) is its executable form, and a driver conforms
+when the suite passes on it, `:raises:` lines included.  The three constraint helpers
+(`constraint`, `equal_any`, `not_equal`) build plain data in `novadb.api` and have no
+method here.
 """
 from __future__ import annotations
 
@@ -20,9 +28,14 @@ import collections
 import datetime
 from typing import Any, Collection, Mapping, Sequence
 
+from novadb import exception
 from novadb.constraints import Constraint
 from novadb.context import RequestContext
 from novadb.records import Record
+
+#: What any `Driver` method may raise besides the classes its docstring lists: the store
+#: can always fail (`DBError` and its subclasses, e.g. a lost connection).
+UNIVERSAL_RAISES: tuple[type[exception.NovaException], ...] = (exception.DBError,)
 
 
 class Driver(abc.ABC):
@@ -68,6 +81,8 @@ class Driver(abc.ABC):
 
         :returns: the new agent build record (id assigned).
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
+            wrong type or too long, or no value for a NOT NULL column.
         """
 
     @abc.abstractmethod
@@ -104,6 +119,8 @@ class Driver(abc.ABC):
         :returns: None.
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.AgentBuildNotFound:
+        :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
+            wrong type or too long, or no value for a NOT NULL column.
         """
 
     @abc.abstractmethod
@@ -162,6 +179,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.AggregateNotFound:
         :raises novadb.exception.AggregateHostExists:
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: `host` is not text, or is too long.
         """
 
     @abc.abstractmethod
@@ -196,6 +214,8 @@ class Driver(abc.ABC):
             call.
         :raises novadb.exception.AggregateNotFound:
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: `metadata` is not a dict, or a key or value is
+            None where not allowed, not text, or too long.
         """
 
     @abc.abstractmethod
@@ -243,6 +263,8 @@ class Driver(abc.ABC):
         :raises novadb.exception.AggregateNotFound:
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.AggregateNameExists:
+        :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
+            wrong type or too long, or no value for a NOT NULL column.
         """
 
     @abc.abstractmethod
@@ -251,6 +273,8 @@ class Driver(abc.ABC):
 
         :returns: the new compute node record with `stats` (list of stat records).
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
+            wrong type or too long, or no value for a NOT NULL column.
         """
 
     @abc.abstractmethod
@@ -305,6 +329,8 @@ class Driver(abc.ABC):
         :returns: the updated compute node record with `service` and `stats`.
         :raises novadb.exception.ComputeHostNotFound:
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
+            wrong type or too long, or no value for a NOT NULL column.
         """
 
     @abc.abstractmethod
@@ -314,6 +340,8 @@ class Driver(abc.ABC):
         :returns: the new service record (defaults: disabled False, report_count 0,
             availability_zone 'nova').
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
+            wrong type or too long, or no value for a NOT NULL column.
         """
 
     @abc.abstractmethod
@@ -418,6 +446,8 @@ class Driver(abc.ABC):
         :returns: None.
         :raises novadb.exception.ServiceNotFound:
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
+            wrong type or too long, or no value for a NOT NULL column.
         """
 
     @abc.abstractmethod
@@ -431,6 +461,8 @@ class Driver(abc.ABC):
         :returns: the new task log record (state 'RUNNING').
         :raises novadb.exception.TaskAlreadyRunning:
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: an argument written to the task log row is None
+            where not allowed, of the wrong type, or too long.
         """
 
     @abc.abstractmethod
@@ -443,6 +475,8 @@ class Driver(abc.ABC):
         :returns: the updated task log record (state 'DONE').
         :raises novadb.exception.TaskNotRunning:
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: an argument written to the task log row is of
+            the wrong type or too long.
         """
 
     @abc.abstractmethod
@@ -660,6 +694,7 @@ class Driver(abc.ABC):
         """Create the ec2 id to instance uuid mapping on demand.
 
         :returns: the mapping record {id, uuid, ...}; `id` is the EC2 integer id (auto-assigned).
+        :raises novadb.exception.InvalidInput: the uuid is None, not text, or too long.
         """
 
     @abc.abstractmethod
@@ -2456,6 +2491,10 @@ class Driver(abc.ABC):
             `security_groups` and `instance_type` loaded.
         :raises novadb.exception.SecurityGroupNotFoundForProject:
         :raises novadb.exception.InstanceExists:
+        :raises novadb.exception.InvalidInput: `values` (its pseudo-keys included) has an
+            unknown key, a value of the wrong type or too long, or no value for a NOT NULL
+            column.
+        :raises novadb.exception.Duplicate: an info cache row already exists for the uuid.
         """
 
     @abc.abstractmethod
@@ -2488,6 +2527,8 @@ class Driver(abc.ABC):
         """Get all instance faults for the provided instance_uuids.
 
         :returns: dict uuid -> list of fault dicts, newest first ([] for a uuid without faults).
+        :raises novadb.exception.InvalidInput: `instance_uuids` is a string or not a collection
+            of uuids.
         """
 
     @abc.abstractmethod
@@ -2510,6 +2551,7 @@ class Driver(abc.ABC):
 
         :returns: the instances (no relations) not terminated before `begin` and, when `end` is
             given, launched before `end`.
+        :raises novadb.exception.InvalidInput: `begin` (or a given `end`) is not a datetime.
         """
 
     @abc.abstractmethod
@@ -2525,6 +2567,7 @@ class Driver(abc.ABC):
 
         :returns: as `instance_get_active_by_window`, each instance with the standard relations.
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: `begin` (or a given `end`) is not a datetime.
         """
 
     @abc.abstractmethod
@@ -2594,6 +2637,7 @@ class Driver(abc.ABC):
 
         :returns: the instances (no relations) rebooting since at least `reboot_window` seconds.
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: `reboot_window` is not a number of seconds.
         """
 
     @abc.abstractmethod
@@ -2634,6 +2678,8 @@ class Driver(abc.ABC):
         """Update an instance info cache record in the table.
 
         :returns: the info cache record after the call.
+        :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
+            wrong type or too long, or no value for a NOT NULL column.
         """
 
     @abc.abstractmethod
@@ -2657,6 +2703,8 @@ class Driver(abc.ABC):
         """Update metadata if it exists, otherwise create it.
 
         :returns: the `metadata` argument itself, not the merged result.
+        :raises novadb.exception.InvalidInput: `metadata` is not a dict, or a key or value is
+            None where not allowed, not text, or too long.
         """
 
     @abc.abstractmethod
@@ -2682,6 +2730,8 @@ class Driver(abc.ABC):
         """Update metadata if it exists, otherwise create it.
 
         :returns: the instance's resulting system metadata, a dict of its live rows.
+        :raises novadb.exception.InvalidInput: `metadata` is not a dict, or a key or value is
+            None where not allowed, not text, or too long.
         """
 
     @abc.abstractmethod
@@ -2694,6 +2744,8 @@ class Driver(abc.ABC):
         :raises novadb.exception.InvalidUUID:
         :raises novadb.exception.InstanceInvalidState:
         :raises novadb.exception.InstanceNotFound:
+        :raises novadb.exception.InvalidInput: `attr` is not a column of instances, or
+            `new_state` cannot be stored in it.
         """
 
     @abc.abstractmethod
@@ -2707,6 +2759,11 @@ class Driver(abc.ABC):
         :raises novadb.exception.InvalidUUID:
         :raises novadb.exception.InstanceNotFound:
         :raises novadb.exception.UnexpectedTaskStateError:
+        :raises novadb.exception.InvalidInput: `values` (its pseudo-keys included) has an
+            unknown key, a value of the wrong type or too long, or no value for a NOT NULL
+            column.
+        :raises novadb.exception.InstanceExists: `values` sets a uuid that another instance
+            has.
         """
 
     @abc.abstractmethod
@@ -2723,6 +2780,11 @@ class Driver(abc.ABC):
         :raises novadb.exception.InvalidUUID:
         :raises novadb.exception.InstanceNotFound:
         :raises novadb.exception.UnexpectedTaskStateError:
+        :raises novadb.exception.InvalidInput: `values` (its pseudo-keys included) has an
+            unknown key, a value of the wrong type or too long, or no value for a NOT NULL
+            column.
+        :raises novadb.exception.InstanceExists: `values` sets a uuid that another instance
+            has.
         """
 
     # -- flavors: flavors (instance types), access lists, extra specs -----------------------------
@@ -2736,6 +2798,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.FlavorNotFound:
         :raises novadb.exception.FlavorAccessExists:
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: `project_id` is not text, or is too long.
         """
 
     @abc.abstractmethod
@@ -2806,6 +2869,8 @@ class Driver(abc.ABC):
         :returns: the flavor's resulting extra specs, as `instance_type_extra_specs_get` returns
             them.
         :raises novadb.exception.FlavorNotFound:
+        :raises novadb.exception.InvalidInput: `extra_specs` is not a dict, or a key or value
+            is None where not allowed, not text, or too long.
         """
 
     @abc.abstractmethod
@@ -2822,6 +2887,7 @@ class Driver(abc.ABC):
         """Get all instance types.
 
         :returns: list of flavor dicts sorted by name ascending.
+        :raises novadb.exception.InvalidInput: `filters` is neither None nor a dict.
         """
 
     @abc.abstractmethod

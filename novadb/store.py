@@ -17,6 +17,7 @@ import contextlib
 import logging
 from typing import Any, Callable, ContextManager, Iterator, Sequence
 
+from novadb import loads as loading
 from novadb import query
 from novadb.schema.types import Model, UniqueKey
 
@@ -109,10 +110,51 @@ class Transaction(abc.ABC):
                 totals[group[remote]] = group[column]
         return [(row, totals.get(row[local])) for row in rows]
 
+    def load(self, model: type[Model], rows: Sequence[dict[str, Any]],
+             loads: Sequence[loading.Load]) -> None:
+        """Attach to each of `rows` (rows of `model` as `select` returned them)
+        the related rows each of `loads` names, under the load's name: a list
+        of target rows in primary-key order, or the first of them or None for
+        a to-one relation, each with its nested loads (the rules:
+        `novadb.loads`).  A backend does it in one round trip; this fallback
+        selects once per relation for the whole batch."""
+        loading.attach(lambda target, where: self.select(target, where), rows, loads)
+
     @abc.abstractmethod
     def insert(self, model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
         """Store a complete row and return it as stored (with its generated
         primary key).  Raises `UniqueViolation`."""
+
+    def insert_many(self, model: type[Model], rows: Sequence[dict[str, Any]]
+                    ) -> list[dict[str, Any]]:
+        """Store complete rows, all or none, and return them as stored, in order
+        (with their generated primary keys).  A unique-key conflict (with a
+        stored row or within `rows`) raises `UniqueViolation` and leaves none
+        of them.  A backend does it in one round trip per batch; this fallback
+        inserts one row at a time inside a savepoint."""
+        with self.savepoint():
+            return [self.insert(model, row) for row in rows]
+
+    def claim(self, model: type[Model], where: query.Expr | None,
+              order_by: Sequence[query.Order], values: dict[str, Any]
+              ) -> dict[str, Any] | None:
+        """Atomically take the first row matching `where` in `order_by` order
+        (then by primary key): set `values` on it and return it as stored, or
+        None when no row matches.  Concurrent claimers never get the same row;
+        a backend with row locks lets them take different rows at once instead
+        of queueing on the first (PostgreSQL, MariaDB: ``FOR UPDATE SKIP
+        LOCKED``).  Raises `UniqueViolation`.
+
+        This fallback is a select and a conditional update, repeated while a
+        concurrent caller takes the row first."""
+        pk = model.primary_key.name
+        while True:
+            found = self.select(model, where, order_by=order_by, limit=1, for_update=True)
+            if not found:
+                return None
+            row = found[0]
+            if self.update(model, query.and_(where, query.Cmp(pk, "eq", row[pk])), values):
+                return {**row, **values}
 
     @abc.abstractmethod
     def update(self, model: type[Model], where: query.Expr | None,

@@ -1,4 +1,12 @@
-"""Checking what callers write (core.md §1.5, §1.7), before anything is stored.
+"""Checking what callers write, before anything is stored (core.md §1.5, §1.7).
+
+A value for a column must have the column's type: Integer/BigInteger an int (not
+a bool) within the SQL type's range, or a str of decimal digits (stored as that
+int); Float a finite int or float; Boolean a bool; DateTime a datetime (stored
+as naive UTC, truncated to milliseconds); String/Text a str (or an int/float,
+stored as its str) within the column's length that every store holds (no NUL, no
+lone surrogate); None only where the column is nullable; an address or CIDR
+column only a value `ipaddress` accepts.
 
 `check_values` splits a caller's values dict into checked column values and
 pseudo-keys; `new_row` completes a row for insert (defaults, timestamps, NOT
@@ -17,8 +25,10 @@ from typing import Any, Iterable, Mapping
 from novadb import exception, timeutils
 from novadb.schema import types
 
-_INT_TEXT = re.compile(r"[+-]?[0-9]+")
-_INT_RANGE = {
+#: A str an Integer/BigInteger column takes as the int it spells (decimal digits).
+INT_TEXT = re.compile(r"[+-]?[0-9]+")
+#: (lowest, highest) value of each integer column type (SQL's INTEGER, BIGINT).
+INT_RANGES = {
     "Integer": (-(2 ** 31), 2 ** 31 - 1),
     "BigInteger": (-(2 ** 63), 2 ** 63 - 1),
 }
@@ -94,11 +104,11 @@ def coerce(model: type[types.Model], column: types.Column, value: Any) -> Any:
         return None
     kind = column.type.name
     if kind in ("Integer", "BigInteger"):
-        if isinstance(value, str) and _INT_TEXT.fullmatch(value):
+        if isinstance(value, str) and INT_TEXT.fullmatch(value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise _invalid(model, column, value, "expected an integer")
-        low, high = _INT_RANGE[kind]
+        low, high = INT_RANGES[kind]
         if not low <= value <= high:
             raise _invalid(model, column, value, "integer out of range")
         return value

@@ -232,10 +232,17 @@ def test_driver_errors_are_translated():
         pymongo.errors.OperationFailure("x", 112)), TransientError)
     for exc in (pymongo.errors.ServerSelectionTimeoutError("no server"),
                 pymongo.errors.OperationFailure("bad", 2), pymongo.errors.WriteError("w", 121),
-                pymongo.errors.InvalidURI("u"), OverflowError("int"),
-                pymongo.errors.DuplicateKeyError("dup", 11000)):
-        model = None if isinstance(exc, pymongo.errors.DuplicateKeyError) else Aggregate
-        assert isinstance(errors.translate(exc, model), exception.DBError), exc
+                pymongo.errors.InvalidURI("u"), OverflowError("int")):
+        assert isinstance(errors.translate(exc, Aggregate), exception.DBError), exc
+    # The store's own bookkeeping (locks, counters): its own error, which it handles.
+    assert isinstance(errors.translate(pymongo.errors.DuplicateKeyError("dup", 11000)),
+                      errors.KeyTaken)
+    bulk = pymongo.errors.BulkWriteError({"writeErrors": [
+        {"code": 11000, "errmsg": "E11000 duplicate key error collection: nova.aggregates "
+                                  "index: uniq_aggregates0name dup key: { name: \"a\" }"}]})
+    assert errors.translate(bulk, Aggregate).key.name == "uniq_aggregates0name"
+    mixed = pymongo.errors.BulkWriteError({"writeErrors": [{"code": 11000}, {"code": 121}]})
+    assert isinstance(errors.translate(mixed, Aggregate), exception.DBError)
 
 
 def test_a_value_bson_cannot_hold_is_a_db_error():

@@ -1,8 +1,13 @@
-"""The conformance plugin's own rules: the escape guard, unreachable configurations,
-strict expected failures and the report of configurations."""
+"""The conformance plugin's own rules: the escape guard, the `:raises:` check,
+unreachable configurations, the manifest of strict expected failures and the report of
+configurations."""
 from __future__ import annotations
 
 import pytest
+
+from novadb import exception
+from novadb.conformance.plugin import documented_raises
+from novadb.driver import UNIVERSAL_RAISES, Driver
 
 pytest_plugins = ["pytester"]
 
@@ -51,6 +56,56 @@ def test_an_unknown_configuration_is_a_usage_error(pytester):
     assert "no configuration 'no-such-thing'" in result.stdout.str() + result.stderr.str()
 
 
+UNLISTED = '''
+import pytest
+from novadb import exception
+
+def _raise(monkeypatch, error):
+    from novadb import loader
+    driver = loader.get_driver()
+    inner = getattr(driver, "_driver", driver)
+    def service_get_all(self, context, disabled=None):
+        raise error
+    monkeypatch.setattr(type(inner), "service_get_all", service_get_all)
+
+def test_unlisted(db, admin_ctx, monkeypatch):
+    _raise(monkeypatch, exception.InstanceNotFound(instance_id="i-1"))
+    with pytest.raises(exception.InstanceNotFound):
+        db.service_get_all(admin_ctx)
+
+def test_listed(db, admin_ctx, monkeypatch):
+    _raise(monkeypatch, exception.AdminRequired())
+    with pytest.raises(exception.AdminRequired):
+        db.service_get_all(admin_ctx)
+
+def test_store_failure(db, admin_ctx, monkeypatch):
+    _raise(monkeypatch, exception.DBError(ConnectionError("lost")))
+    with pytest.raises(exception.DBError):
+        db.service_get_all(admin_ctx)
+'''
+
+
+def test_a_test_fails_when_a_call_raises_a_class_its_docstring_does_not_list(pytester):
+    result = _run(pytester, UNLISTED, "--novadb-backend", "memory")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines([
+        "*service_get_all raised novadb.exception.InstanceNotFound, which its :raises: lines"
+        " do not list (listed: AdminRequired; DBError may come from any call)*"])
+    result.stdout.fnmatch_lines(["FAILED test_inline.py::test_unlisted*"])
+
+
+def test_every_raises_line_of_the_driver_names_a_novadb_exception():
+    raises = documented_raises()
+    assert set(raises) == set(Driver.__abstractmethods__)
+    assert all(issubclass(cls, exception.NovaException)
+               for classes in raises.values() for cls in classes)
+    assert raises["agent_build_update"] == (exception.AdminRequired,
+                                            exception.AgentBuildNotFound, exception.InvalidInput)
+    assert UNIVERSAL_RAISES == (exception.DBError,)
+
+
+# -- the manifest of expected failures -------------------------------------------------
+
 ECHO = """
 from novadb.backends.memory import MemoryDriver
 from novadb.conformance.provision import Provisioner
@@ -63,18 +118,35 @@ class EchoDriver(MemoryDriver):
 
 class EchoProvisioner(Provisioner):
     backend = "echo"
-    expected_failures = {"test_lists_no_builds": "a known bug"}
+    expected_failures = MANIFEST
+"""
+
+LISTS_NO_BUILDS = """
+def test_lists_no_builds(db, admin_ctx):
+    assert db.agent_build_get_all(admin_ctx) == []
+
+def test_other(db, admin_ctx):
+    assert db.service_get_all(admin_ctx) == []
+"""
+
+#: A test of the same name as LISTS_NO_BUILDS's, which passes on the broken driver, and
+#: a method of that name again, which fails on it.
+LISTS_SOME_BUILDS = """
+def test_lists_no_builds(db, admin_ctx):
+    assert isinstance(db.agent_build_get_all(admin_ctx), list)
+
+class TestBuilds:
+    def test_lists_no_builds(self, db, admin_ctx):
+        assert db.agent_build_get_all(admin_ctx) == []
 """
 
 
-@pytest.mark.parametrize("broken, outcome", [
-    (True, {"xfailed": 1, "passed": 1}),   # a declared failure that fails: fine
-    (False, {"failed": 1, "passed": 1}),   # a declared failure that passes: strict
-])
-def test_the_manifest_runs_as_strict_expected_failures(pytester, monkeypatch, broken,
-                                                       outcome):
+def _install_echo(pytester, monkeypatch, manifest, broken=True):
+    """Install the `echo` configuration: a memory driver whose agent_build_get_all is
+    wrong when `broken`, and a provisioner declaring `manifest`."""
     site = pytester.mkdir("site")
-    (site / "novadb_echo.py").write_text(f"BROKEN = {broken!r}\n" + ECHO)
+    (site / "novadb_echo.py").write_text(
+        f"BROKEN = {broken!r}\nMANIFEST = {manifest!r}\n" + ECHO)
     dist = site / "novadb_echo-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: novadb-echo\nVersion: 1.0\n")
@@ -82,12 +154,72 @@ def test_the_manifest_runs_as_strict_expected_failures(pytester, monkeypatch, br
         "[novadb.backends]\necho = novadb_echo:EchoDriver\n"
         "[novadb.provisioners]\necho = novadb_echo:EchoProvisioner\n")
     monkeypatch.setenv("PYTHONPATH", str(site))
-    source = """
-def test_lists_no_builds(db, admin_ctx):
-    assert db.agent_build_get_all(admin_ctx) == []
 
-def test_other(db, admin_ctx):
-    assert db.service_get_all(admin_ctx) == []
-"""
-    result = _run(pytester, source, "--novadb-backend", "echo")
+
+@pytest.mark.parametrize("broken, outcome", [
+    (True, {"xfailed": 1, "passed": 1}),   # a declared failure that fails: fine
+    (False, {"failed": 1, "passed": 1}),   # a declared failure that passes: strict
+])
+def test_a_node_id_key_runs_as_a_strict_expected_failure(pytester, monkeypatch, broken,
+                                                         outcome):
+    _install_echo(pytester, monkeypatch,
+                  {"test_inline.py::test_lists_no_builds": "a known bug"}, broken)
+    result = _run(pytester, LISTS_NO_BUILDS, "--novadb-backend", "echo")
     result.assert_outcomes(**outcome)
+
+
+def test_same_named_tests_of_two_modules_are_told_apart(pytester, monkeypatch):
+    _install_echo(pytester, monkeypatch, {
+        "test_one.py::test_lists_no_builds": "a known bug",
+        "test_two.py::TestBuilds::test_lists_no_builds": "the same bug",
+    })
+    pytester.makepyfile(test_one=LISTS_NO_BUILDS, test_two=LISTS_SOME_BUILDS)
+    result = pytester.runpytest_subprocess("test_one.py", "test_two.py", "-p",
+                                           "no:cacheprovider", "-q", "-rxX",
+                                           "--novadb-backend", "echo")
+    result.assert_outcomes(xfailed=2, passed=2)
+    result.stdout.fnmatch_lines_random([
+        "XFAIL test_one.py::test_lists_no_builds*a known bug*",
+        "XFAIL test_two.py::TestBuilds::test_lists_no_builds*the same bug*"])
+
+
+def test_a_case_key_names_one_case_of_a_parametrized_test(pytester, monkeypatch):
+    _install_echo(pytester, monkeypatch, {"test_inline.py::test_counts[none]": "a known bug"})
+    source = """
+import pytest
+
+@pytest.mark.parametrize("expected", [0, 1], ids=["none", "one"])
+def test_counts(db, admin_ctx, expected):
+    assert len(db.agent_build_get_all(admin_ctx)) == expected
+"""
+    result = _run(pytester, source, "--novadb-backend", "echo", "-rxX")
+    result.assert_outcomes(xfailed=1, passed=1)
+    result.stdout.fnmatch_lines(["XFAIL test_inline.py::test_counts[[]echo-none[]]*"])
+
+
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["one-process", "xdist"])
+def test_a_stale_key_fails_the_run_in_one_line(pytester, monkeypatch, xdist):
+    _install_echo(pytester, monkeypatch, {
+        "test_inline.py::test_lists_no_builds": "a known bug",
+        "test_inline.py::test_renamed_long_ago": "a known bug",
+        "test_no_such_module.py::test_lists_no_builds": "a known bug",
+    })
+    result = _run(pytester, LISTS_NO_BUILDS, "--novadb-backend", "echo", *xdist)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    lines = [line for line in result.stderr.lines if "expected_failures" in line]
+    assert lines == [
+        "ERROR: novadb: expected_failures keys that name no test of the suite: "
+        "test_inline.py::test_renamed_long_ago (echo), "
+        "test_no_such_module.py::test_lists_no_builds (echo)"]
+    assert "passed" not in result.stdout.str()
+
+
+def test_a_key_of_a_module_left_out_of_the_run_is_not_stale(pytester, monkeypatch):
+    _install_echo(pytester, monkeypatch, {
+        "test_two.py::TestBuilds::test_lists_no_builds": "a known bug",
+        "test_hosts_services.py::test_service_get_of_an_unknown_id_raises": "a known bug",
+    }, broken=False)
+    pytester.makepyfile(test_one=LISTS_NO_BUILDS, test_two=LISTS_SOME_BUILDS)
+    result = pytester.runpytest_subprocess("test_one.py", "-p", "no:cacheprovider", "-q",
+                                           "--novadb-backend", "echo")
+    result.assert_outcomes(passed=2)

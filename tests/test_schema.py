@@ -14,7 +14,7 @@ except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
 from novadb import exception
-from novadb.schema import MODELS, Integer, String, get_model
+from novadb.schema import MODELS, Column, Computed, Integer, Model, Relation, String, get_model
 
 # The seed's names, signatures and model keys (a copy of spec/seed_api.json).
 SEED_API = pathlib.Path(__file__).resolve().parent / "data" / "seed_api.json"
@@ -49,7 +49,7 @@ def test_keys_match_the_seed():
     assert list(MODELS) == list(seed), "models are not in the seed's order"
     for name, model in MODELS.items():
         seed_keys = set(seed[name])
-        ours = set(model.columns) | set(model.__computed__)
+        ours = set(model.columns) | set(model.computed)
         assert ours <= seed_keys, (name, sorted(ours - seed_keys))
         # What the seed lists beyond columns and computed keys is either a relation
         # declared on that model (a key only where a function loads it) or not a key.
@@ -98,7 +98,7 @@ def test_index_and_key_names_are_unique_across_the_schema():
 
 
 def test_computed_keys():
-    computed = {n: m.__computed__ for n, m in MODELS.items() if m.__computed__}
+    computed = {n: tuple(m.computed) for n, m in MODELS.items() if m.__computed__}
     assert computed == {
         "Aggregate": ("hosts", "metadetails"),
         "Instance": ("name",),
@@ -106,6 +106,61 @@ def test_computed_keys():
         "Snapshot": ("name", "volume_name"),
         "Volume": ("name",),
     }
+    needs = {n: m.computed_needs for n, m in MODELS.items() if m.computed_needs}
+    assert needs == {"Aggregate": ("_hosts", "_metadata")}
+    for model in MODELS.values():
+        assert all(isinstance(key, Computed) for key in model.__computed__)
+        assert [key.name for key in model.__computed__] == list(model.computed)
+
+
+class _Conf:
+    instance_name_template = "instance-%08x"
+    volume_name_template = "volume-%s"
+    snapshot_name_template = "snapshot-%s"
+
+
+def _value(model, key, row, related=None, conf=_Conf):
+    return get_model(model).computed[key].function(row, related or {}, conf)
+
+
+def test_computed_values():
+    instance = {"id": 10, "uuid": "u-1", "host": "h"}
+    assert _value("Instance", "name", instance) == "instance-0000000a"
+
+    class Named(_Conf):
+        instance_name_template = "%(uuid)s-%(host)s"
+
+    class Unknown(_Conf):
+        instance_name_template = "%(nope)s"
+
+    assert _value("Instance", "name", instance, conf=Named) == "u-1-h"
+    assert _value("Instance", "name", instance, conf=Unknown) == "u-1"
+    assert _value("Volume", "name", {"id": "v"}) == "volume-v"
+    assert _value("Snapshot", "name", {"id": "s", "volume_id": "v"}) == "snapshot-s"
+    assert _value("Snapshot", "volume_name", {"id": "s", "volume_id": "v"}) == "volume-v"
+    assert _value("QuotaUsage", "total", {"in_use": 2, "reserved": None}) == 2
+    related = {"_hosts": [{"host": "a"}, {"host": "b"}],
+               "_metadata": [{"key": "k", "value": "v"}]}
+    assert _value("Aggregate", "hosts", {}, related) == ["a", "b"]
+    assert _value("Aggregate", "metadetails", {}, related) == {"k": "v"}
+
+
+def test_computed_declarations_are_checked():
+    def declare(*computed):
+        return type("Probe", (Model,), {
+            "__tablename__": "probes", "__computed__": computed,
+            "__relations__": (Relation("_parts", "AgentBuild", "id", "id"),),
+            "id": Column(Integer, primary_key=True)})
+
+    probe = declare(Computed("label", lambda row, related, conf: row["id"],
+                             needs=["_parts"]))
+    assert probe.computed_needs == ("_parts",)
+    with pytest.raises(TypeError, match="not a Computed"):
+        declare("label")
+    with pytest.raises(TypeError, match="already a key"):
+        declare(Computed("id", lambda row, related, conf: 0))
+    with pytest.raises(TypeError, match="undeclared relation"):
+        declare(Computed("label", lambda row, related, conf: 0, needs=("_nope",)))
 
 
 def test_errors_are_duplicates():

@@ -2,7 +2,7 @@
 
 A duplicate key becomes the store's `UniqueViolation` naming the declared key
 when the server says which index refused the write (its name, else its key
-pattern); a lost or switching primary is `TransientError` (the generic layer
+pattern), or `KeyTaken` on the store's own bookkeeping collections; a lost or switching primary is `TransientError` (the generic layer
 undoes the call and retries it); everything else, including a server that
 cannot be reached at all, is `novadb.exception.DBError`.  Nothing else
 escapes: values BSON cannot encode (an integer beyond 64 bits, a lone
@@ -32,16 +32,26 @@ _RETRYABLE_CODES = {
 }
 
 _INDEX_NAME = re.compile(r"index: (\S+) dup key")
+_DUPLICATE_KEY = 11000
 
 
-def unique_key(model: type[Model] | None, exc: mongo_errors.DuplicateKeyError
+class KeyTaken(Exception):
+    """A write to the store's own bookkeeping (a lock, a counter, the schema
+    version) found its `_id` taken; the store decides what that means."""
+
+
+def unique_key(model: type[Model] | None, exc: mongo_errors.PyMongoError
                ) -> UniqueKey | None:
     """The declared key whose index refused a write, when the error says
-    (a real server does: index name and key pattern; mongomock does not)."""
+    (a real server does: index name and key pattern; mongomock does not).
+    `exc` is a DuplicateKeyError or a BulkWriteError of duplicates."""
     if model is None:
         return None
-    keys = list(model.iter_unique_keys())
     details = exc.details if isinstance(exc.details, dict) else {}
+    errors = details.get("writeErrors")
+    if errors:
+        details = errors[0]
+    keys = list(model.iter_unique_keys())
     found = _INDEX_NAME.search(str(details.get("errmsg") or exc))
     if found:
         name = found.group(1)
@@ -62,8 +72,13 @@ def unique_key(model: type[Model] | None, exc: mongo_errors.DuplicateKeyError
 
 def _duplicate(exc: Any, model: Any) -> Exception:
     if model is None:  # the store's own bookkeeping: not a table's unique key
-        return exception.DBError(exc)
+        return KeyTaken(str(exc))
     return UniqueViolation(model, unique_key(model, exc), str(exc))
+
+
+def _only_duplicates(exc: Any) -> bool:
+    errors = exc.details.get("writeErrors", ()) if isinstance(exc.details, dict) else ()
+    return bool(errors) and all(e.get("code") == _DUPLICATE_KEY for e in errors)
 
 
 def _retryable(exc: Any) -> bool:
@@ -84,6 +99,8 @@ def _db_error(exc: Any, model: Any) -> Exception:
 TABLE: list[tuple[type[BaseException], Callable[[Any], bool] | None,
                   Callable[[Any, Any], Exception]]] = [
     (mongo_errors.DuplicateKeyError, None, _duplicate),
+    # insert_many stopped at a unique key (every error of the batch a duplicate).
+    (mongo_errors.BulkWriteError, _only_duplicates, _duplicate),
     # Server selection gave up (no server, wrong address): retrying will not help.
     (mongo_errors.ServerSelectionTimeoutError, None, _db_error),
     # A connection dropped mid-operation, or the primary changed (NotPrimaryError,
@@ -110,4 +127,4 @@ def translate(exc: BaseException, model: type[Model] | None = None) -> Exception
     return exception.DBError(exc)
 
 
-__all__ = ["TABLE", "CAUGHT", "translate", "unique_key"]
+__all__ = ["TABLE", "CAUGHT", "KeyTaken", "translate", "unique_key"]

@@ -64,6 +64,8 @@ class MongoProvisioner(_MongoProvisioner):
     mongodb://127.0.0.1:27017), one database per xdist worker, dropped at the
     end.  An unreachable server fails the run; it is never skipped."""
 
+    persistent = True
+
     def __init__(self, name: str, url: str | None = None):
         super().__init__(name, url)
         self.database = f"novadb_test_{self.worker}"

@@ -36,7 +36,8 @@ from typing import Any, Callable, ContextManager, Iterator, Sequence, TypeVar
 import pymongo
 import pymongo.errors
 
-from novadb import exception, migration, query
+from novadb import loads as loading
+from novadb import migration, query
 from novadb.backends.mongo import errors
 from novadb.backends.mongo.filters import Translation, field, sort_spec, translate
 from novadb.backends.mongo.indexes import index_specs
@@ -131,9 +132,7 @@ class MongoTransaction(UndoLogTransaction):
                     "_id": name, "token": token,
                     "expires": now + datetime.timedelta(seconds=LOCK_LEASE)}))
                 break
-            except exception.DBError as exc:
-                if not isinstance(exc.__cause__, pymongo.errors.DuplicateKeyError):
-                    raise
+            except errors.KeyTaken:
                 self.store.run(None, lambda: locks.delete_one(
                     {"_id": name, "expires": {"$lt": now}}))
                 if time.monotonic() > deadline:
@@ -197,6 +196,37 @@ class MongoTransaction(UndoLogTransaction):
             out.append(item)
         return out
 
+    def load(self, model: type[Model], rows: Sequence[dict[str, Any]],
+             loads: Sequence[loading.Load]) -> None:
+        """One aggregation: the parents by `_id`, each relation (and link) a
+        `$lookup` of the documents whose field equals the parent's (nested
+        relations look up from the arrays of the level above).  The lookups
+        fetch a superset (deleted rows too); the rules of `novadb.loads` are
+        then applied to what came back, exactly as a select would."""
+        if not rows or not loads:
+            return
+        pk = model.primary_key.name
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"_id": {"$in": loading.unique(r[pk] for r in rows)}}}]
+        fetched: list[tuple[str, type[Model]]] = []
+        _lookups(self.store, model, loads, "", "_novadb_l", pipeline, fetched)
+        coll = self.store.collection(model)
+        docs = self.store.run(model, lambda: list(coll.aggregate(pipeline)))
+        found: dict[type[Model], dict[Any, dict[str, Any]]] = {}
+        for doc in docs:
+            for alias, target in fetched:
+                bucket = found.setdefault(target, {})
+                for item in doc.get(alias, ()):
+                    bucket.setdefault(item["_id"], item)
+        prefetched = {target: sorted((row_of(target, d) for d in bucket.values()),
+                                     key=lambda r: r[target.primary_key.name])
+                      for target, bucket in found.items()}
+
+        def select(target: type[Model], where: query.Expr) -> list[dict[str, Any]]:
+            return [dict(r) for r in prefetched.get(target, ()) if query.matches(where, r)]
+
+        loading.attach(select, rows, loads)
+
     # -- writing --------------------------------------------------------------------
 
     def insert(self, model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
@@ -219,6 +249,67 @@ class MongoTransaction(UndoLogTransaction):
             key = exc.key or self.store.conflict(model, [row], inserting=True)
             raise UniqueViolation(model, key) from None
         return dict(row)
+
+    def insert_many(self, model: type[Model], rows: Sequence[dict[str, Any]]
+                    ) -> list[dict[str, Any]]:
+        """One ordered `insert_many`; generated ids come from one counter
+        increment.  On a conflict the documents already written are deleted
+        before `UniqueViolation` is raised."""
+        if not rows:
+            return []
+        pk_col = model.primary_key
+        full = [{name: row.get(name) for name in model.columns} for row in rows]
+        missing = [row for row in full if row[pk_col.name] is None]
+        if missing and not pk_col.autoincrement:
+            raise ValueError(f"{model.__name__}: primary key required")
+        given = [row[pk_col.name] for row in full if row[pk_col.name] is not None]
+        if given and pk_col.autoincrement:
+            self.store.reserve_id(model, max(given))
+        if missing:
+            last = self.store.next_id(model, len(missing))
+            for key, row in zip(range(last - len(missing) + 1, last + 1), missing):
+                row[pk_col.name] = key
+        ids = [row[pk_col.name] for row in full]
+        coll = self.store.collection(model)
+
+        def remove() -> None:
+            self.store.run(model, lambda: coll.delete_many({"_id": {"$in": ids}}))
+
+        self.undo.append(remove)  # first: an insert whose answer was lost may have happened
+        try:
+            self.store.run(model, lambda: coll.insert_many(
+                [{"_id": row[pk_col.name], **row} for row in full], ordered=True))
+        except UniqueViolation as exc:
+            self.undo.pop()
+            remove()
+            key = exc.key or self.store.conflict(model, full, inserting=True)
+            raise UniqueViolation(model, key) from None
+        return full
+
+    def claim(self, model: type[Model], where: query.Expr | None,
+              order_by: Sequence[query.Order], values: dict[str, Any]
+              ) -> dict[str, Any] | None:
+        """One `find_one_and_update` with a sort: atomic on the server, and
+        concurrent claimers each take the next matching document."""
+        tr = translate(model, where)
+        pk = model.primary_key.name
+        changes = {name: value for name, value in values.items() if name in model.columns}
+        if not tr.exact or pk in changes or not changes:
+            return super().claim(model, where, order_by, values)
+        coll = self.store.collection(model)
+        try:
+            before = self.store.run(model, lambda: coll.find_one_and_update(
+                tr.filter, {"$set": changes}, sort=sort_spec(model, order_by),
+                return_document=pymongo.ReturnDocument.BEFORE))
+        except UniqueViolation as exc:
+            candidates = self.select(model, where, order_by=order_by, limit=1)
+            key = exc.key or self.store.conflict(
+                model, [{**row, **changes} for row in candidates])
+            raise UniqueViolation(model, key) from None
+        if before is None:
+            return None
+        self.undo.append(_restore_fields(self.store, model, [before], changes))
+        return {**row_of(model, before), **changes}
 
     def _targets(self, model: type[Model], where: query.Expr | None
                  ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -295,6 +386,37 @@ class MongoTransaction(UndoLogTransaction):
 
 
 
+def _lookups(store: "MongoStore", model: type[Model], loads: Sequence[loading.Load],
+             prefix: str, name: str, pipeline: list[dict[str, Any]],
+             fetched: list[tuple[str, type[Model]]]) -> None:
+    """Append the `$lookup` stages of `loads` (rows of `model` at `prefix`) to
+    `pipeline`, and each stage's array name and model to `fetched`."""
+    for index, load in enumerate(loads):
+        relation = load.relation
+        alias = f"{name}{index}"
+        local = prefix + field(model, relation.local)
+        if "." in local:
+            pipeline.append({"$addFields": {alias + "_local": "$" + local}})
+            local = alias + "_local"
+        if relation.through:
+            _, link_local, link_remote = relation.through
+            link = load.link
+            assert link is not None
+            pipeline.append({"$lookup": {
+                "from": store.collection(link).name, "localField": local,
+                "foreignField": field(link, link_local), "as": alias + "_link"}})
+            fetched.append((alias + "_link", link))
+            local = f"{alias}_link.{field(link, link_remote)}"
+        if "." in local:  # the values at a path into an array, as one array field
+            pipeline.append({"$addFields": {alias + "_keys": "$" + local}})
+            local = alias + "_keys"
+        pipeline.append({"$lookup": {
+            "from": store.collection(load.target).name, "localField": local,
+            "foreignField": field(load.target, relation.remote), "as": alias}})
+        fetched.append((alias, load.target))
+        _lookups(store, load.target, load.nested, alias + ".", alias + "_", pipeline, fetched)
+
+
 def _restore_fields(store: "MongoStore", model: type[Model], docs: list[dict[str, Any]],
                     changes: dict[str, Any]) -> Callable[[], None]:
     """Undo of an update: put back the changed fields of the documents that
@@ -320,15 +442,9 @@ def _reinsert(store: "MongoStore", model: type[Model],
     coll = store.collection(model)
 
     def undo() -> None:
-        try:
+        with contextlib.suppress(UniqueViolation):  # unordered: the others are in
             store.run(model, lambda: coll.insert_many([dict(d) for d in docs],
                                                       ordered=False))
-        except exception.DBError as exc:
-            inner = exc.inner_exception
-            if not (isinstance(inner, pymongo.errors.BulkWriteError)
-                    and all(e.get("code") == 11000
-                            for e in inner.details.get("writeErrors", ()))):
-                raise
     return undo
 
 
@@ -355,11 +471,12 @@ class MongoStore(Store):
 
     # -- ids ------------------------------------------------------------------------
 
-    def next_id(self, model: type[Model]) -> int:
-        """A new autoincrement id: the table's counter, incremented."""
+    def next_id(self, model: type[Model], count: int = 1) -> int:
+        """The last of `count` new autoincrement ids (they are consecutive): the
+        table's counter, incremented by `count`."""
         counters = self.database[COUNTERS]
         doc = self._upsert(lambda: counters.find_one_and_update(
-            {"_id": model.__tablename__}, {"$inc": {"seq": 1}}, upsert=True,
+            {"_id": model.__tablename__}, {"$inc": {"seq": count}}, upsert=True,
             return_document=pymongo.ReturnDocument.AFTER))
         return int(doc["seq"])
 
@@ -376,10 +493,8 @@ class MongoStore(Store):
         (one gets a duplicate key), and the loser's second try finds it."""
         try:
             return self.run(None, operation)
-        except exception.DBError as exc:
-            if not isinstance(exc.inner_exception, pymongo.errors.DuplicateKeyError):
-                raise
-        return self.run(None, operation)
+        except errors.KeyTaken:
+            return self.run(None, operation)
 
     # -- conflicts ------------------------------------------------------------------
 

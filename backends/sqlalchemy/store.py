@@ -19,7 +19,8 @@ from oslo_db.sqlalchemy import exc_filters
 from sqlalchemy import event, pool
 
 from novadb import query
-from novadb.backends.sqlalchemy import errors, tables
+from novadb.loads import Load
+from novadb.backends.sqlalchemy import errors, related, tables
 from novadb.backends.sqlalchemy.filters import compile_filter, compile_order
 from novadb.schema.types import Model, UniqueKey
 from novadb.store import Store, Transaction, TransientError
@@ -27,6 +28,11 @@ from novadb.store import Store, Transaction, TransientError
 _BEGIN = "novadb_sqlite_begin"
 # Seconds a transaction waits for a named lock before it is retried afresh.
 LOCK_WAIT = 30
+# Rows one INSERT of `insert_many` carries at most (SQLAlchemy also splits a
+# batch where the dialect's limit on bound parameters requires it).
+BATCH_ROWS = 65536
+# Candidate rows a MariaDB/MySQL claim reads before locking them one by one.
+CLAIM_WINDOW = 16
 
 
 def dialect_of(url: sa.engine.URL) -> str:
@@ -61,7 +67,18 @@ def make_engine(conf: Any, url: str | sa.engine.URL) -> sa.Engine:
     exc_filters.register_engine(engine)
     if dialect == "sqlite":
         _sqlite_events(engine, conf, in_memory)
+    elif dialect == "mysql":
+        _mysql_events(engine)
     return engine
+
+
+def _mysql_events(engine: sa.Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, record: Any) -> None:
+        # JSON_ARRAYAGG is cut at group_concat_max_len (1 MiB by default): let
+        # a relation's rows be as large as a packet may be.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET SESSION group_concat_max_len = @@max_allowed_packet")
 
 
 def _sqlite_events(engine: sa.Engine, conf: Any, in_memory: bool) -> None:
@@ -75,11 +92,18 @@ def _sqlite_events(engine: sa.Engine, conf: Any, in_memory: bool) -> None:
         if not conf.sqlite_synchronous:
             cursor.execute("PRAGMA synchronous=OFF")
         cursor.close()
+        dbapi_connection.create_function(related.SQLITE_FLOAT_TEXT, 1, _float_text,
+                                         deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
         mode = connection.get_execution_options().get(_BEGIN, "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _float_text(value: Any) -> str | None:
+    """A stored float as the text Python reads back exactly."""
+    return None if value is None else repr(float(value))
 
 
 class SQLTransaction(Transaction):
@@ -189,6 +213,113 @@ class SQLTransaction(Transaction):
                 self._advance_sequence(table, pk.name)
         return row
 
+    def load(self, model: type[Model], rows: Sequence[dict[str, Any]],
+             loads: Sequence[Load]) -> None:
+        """One statement: the parents by primary key, each relation a
+        correlated subquery aggregating its rows as JSON (`related`)."""
+        if not rows or not loads:
+            return
+        with self._errors(model):
+            self.store.related(model, loads).attach(self.conn, rows)
+
+    def insert_many(self, model: type[Model], rows: Sequence[dict[str, Any]]
+                    ) -> list[dict[str, Any]]:
+        """Multi-row INSERTs of up to BATCH_ROWS rows each, inside a savepoint:
+        a conflict leaves none of the rows.  Generated keys: PostgreSQL draws
+        them from the sequence first (one round trip), SQLite counts back from
+        the last one (its write transaction is the only writer, so they are
+        consecutive), MariaDB/MySQL return them (RETURNING, in the rows' order)."""
+        if not rows:
+            return []
+        table = self._table(model)
+        pk = model.primary_key
+        full = [{name: row.get(name) for name in model.columns} for row in rows]
+        given = {row[pk.name] is not None for row in full}
+        if len(given) > 1:  # some keys given, some generated: one statement cannot say
+            return super().insert_many(model, rows)
+        generate = given == {False}
+        dialect = self.store.dialect
+        drawn = False  # keys drawn from PostgreSQL's sequence
+        with self.savepoint(), self._errors(model):
+            if generate and dialect == "postgresql":
+                keys = self.conn.execute(sa.text(
+                    "SELECT nextval(pg_get_serial_sequence(:t, :c)) "
+                    "FROM generate_series(1, :n)"),
+                    {"t": table.name, "c": pk.name, "n": len(full)}).scalars().all()
+                for row, key in zip(full, keys):
+                    row[pk.name] = key
+                generate, drawn = False, True
+            stmt: Any = table.insert()
+            if generate:
+                for row in full:
+                    del row[pk.name]
+                if dialect != "sqlite":
+                    stmt = stmt.returning(table.c[pk.name], sort_by_parameter_order=True)
+            result = self.conn.execute(
+                stmt.execution_options(insertmanyvalues_page_size=BATCH_ROWS), full)
+            if generate:
+                if dialect == "sqlite":
+                    last = self.conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+                    keys = range(last - len(full) + 1, last + 1)
+                else:
+                    keys = result.scalars().all()
+                full = [{**row, pk.name: key} for row, key in zip(full, keys)]
+            elif pk.autoincrement and dialect == "postgresql" and not drawn:
+                self._advance_sequence(table, pk.name)
+        return [{name: row[name] for name in model.columns} for row in full]
+
+    def claim(self, model: type[Model], where: query.Expr | None,
+              order_by: Sequence[query.Order], values: dict[str, Any]
+              ) -> dict[str, Any] | None:
+        """The first matching row no other transaction holds, locked (``FOR
+        UPDATE SKIP LOCKED``), then an UPDATE of it by primary key.
+
+        PostgreSQL locks rows as they leave the sort, so one statement takes
+        exactly one row.  InnoDB locks every row it reads, sorted or not, so
+        MariaDB/MySQL read a window of candidates without locks and lock one
+        at a time by primary key.  SQLite's write transactions are serialized
+        already: the generic select-and-update is atomic there."""
+        table = self._table(model)
+        dialect = self.store.dialect
+        condition, exact = compile_filter(where, table, dialect)
+        if dialect == "sqlite" or not exact:
+            return super().claim(model, where, order_by, values)
+        pk = table.c[model.primary_key.name]
+        order = compile_order(list(order_by) + [query.Order(pk.name)], table, dialect)
+        columns = self._columns(model, table)
+        with self._errors(model):
+            if dialect == "postgresql":
+                found = self.conn.execute(
+                    sa.select(*columns).where(condition).order_by(*order).limit(1)
+                    .with_for_update(skip_locked=True)).first()
+            else:
+                found = self._claim_window(columns, pk, condition, order)
+            if found is None:
+                return None
+            row = dict(found._mapping)
+            self.conn.execute(table.update().where(pk == row[pk.name]).values(**values))
+        return {**row, **values}
+
+    def _claim_window(self, columns: list[sa.Column], pk: sa.Column,
+                      condition: sa.ColumnElement, order: list[sa.ColumnElement]) -> Any:
+        """MariaDB/MySQL: the first free candidate of successive windows, each
+        locked alone by primary key (a row another transaction holds is
+        skipped, as SKIP LOCKED skips it); None when no candidate is left."""
+        lock = (sa.select(*columns).where(pk == sa.bindparam("key"), condition)
+                .with_for_update(skip_locked=True))
+        held: list[Any] = []
+        while True:
+            keys = self.conn.execute(
+                sa.select(pk).where(condition, pk.not_in(held) if held else sa.true())
+                .order_by(*order).limit(CLAIM_WINDOW)).scalars().all()
+            if not keys:
+                return None
+            for key in keys:
+                found = self.conn.execute(lock, {"key": key}).first()
+                if found is not None:
+                    return found
+                held.append(key)
+
     def _advance_sequence(self, table: sa.Table, column: str) -> None:
         """After an explicit id, make PostgreSQL's sequence continue past it."""
         self.conn.execute(sa.text(
@@ -287,6 +418,16 @@ class SQLStore(Store):
         self.schema = tables.build(self.dialect)
         shared = self.dialect == "sqlite" and isinstance(self.engine.pool, pool.StaticPool)
         self._serial: Any = threading.RLock() if shared else contextlib.nullcontext()
+        self._related: dict[tuple, related.Plan] = {}
+
+    def related(self, model: type[Model], loads: Sequence[Load]) -> related.Plan:
+        """The statement loading `loads` for `model`, built on first use."""
+        key = (model, tuple(loads))
+        found = self._related.get(key)
+        if found is None:
+            found = self._related[key] = related.build(model, loads, self.schema.tables,
+                                                       self.dialect)
+        return found
 
     @contextlib.contextmanager
     def transaction(self, write: bool = False) -> Iterator[SQLTransaction]:

@@ -10,20 +10,15 @@ import abc
 import functools
 from typing import Any
 
+from novadb import areas
 from novadb.driver import Driver
 from novadb.generic.base import BaseDriver, reads, writes
-from novadb.generic.compute_extras import ComputeExtrasAPI
-from novadb.generic.flavors import FlavorsAPI
-from novadb.generic.hosts import HostsAPI
-from novadb.generic.instances import InstancesAPI
-from novadb.generic.security import SecurityAPI
-from novadb.generic.volume import VolumeAPI
 
-AREAS: tuple[type, ...] = (HostsAPI, InstancesAPI, FlavorsAPI, SecurityAPI, ComputeExtrasAPI,
-                           VolumeAPI)
+#: The mixin of every area that has one, in the registry's order (novadb.areas).
+MIXINS: tuple[type, ...] = tuple(m for m in (a.load_mixin() for a in areas.AREAS) if m)
 
 
-class StoreDriver(*AREAS, BaseDriver):  # type: ignore[misc]
+class StoreDriver(*MIXINS, BaseDriver):  # type: ignore[misc]
     """A complete driver once `make_store` is implemented."""
 
 
@@ -35,17 +30,23 @@ def _not_implemented(name: str) -> Any:
         raise NotImplementedError(f"novadb: {name} is not implemented yet")
 
     method.__isabstractmethod__ = False  # type: ignore[attr-defined]
+    method.__novadb_stub__ = True  # type: ignore[attr-defined]
     return method
 
 
+def is_stub(method: Any) -> bool:
+    """Whether `method` is the placeholder of a function not implemented yet."""
+    return getattr(method, "__novadb_stub__", False)
+
+
 def _fill_unimplemented(cls: type) -> None:
-    """Functions of areas not built yet raise NotImplementedError."""
-    for name in sorted(cls.__abstractmethods__):
-        if hasattr(Driver, name) and name not in ("db_sync", "db_version"):
-            setattr(cls, name, _not_implemented(name))
+    """Functions of incomplete areas that no mixin implements yet raise
+    NotImplementedError; any other unimplemented function leaves `cls` abstract."""
+    for name in sorted(cls.__abstractmethods__ & areas.stubbed_functions()):
+        setattr(cls, name, _not_implemented(name))
     abc.update_abstractmethods(cls)
 
 
 _fill_unimplemented(StoreDriver)
 
-__all__ = ["StoreDriver", "BaseDriver", "reads", "writes"]
+__all__ = ["StoreDriver", "BaseDriver", "MIXINS", "is_stub", "reads", "writes"]

@@ -1,5 +1,31 @@
 """What every area of the generic driver shares: transactions, query building,
-records and relations, inserts and soft deletes — written once, on a `Store`."""
+records and relations, inserts and soft deletes — written once, on a `Store`.
+
+How a condition is written (one rule for every area): a filter is a
+`novadb.query` tree built with the operators of the schema's columns --
+`Model.column == value` (None: IS NULL), `!=`, `<`, `<=`, `>`, `>=`, `.in_()`,
+`.contains()`, `.regex()`, or `model.columns[name] == value` where the column
+is known by name only at run time -- combined with `query.and_` / `query.or_`,
+with `query.IsNull` written out where a NULL test is meant.  `query.Cmp` and
+`query.eq` belong to the filter layer below (novadb/query.py, the constraint
+objects of novadb/constraints.py) and the stores.  An equality test takes one
+of two forms, by where its value comes from:
+
+- `Model.column == value` for a value the code controls: a literal, a value
+  read from a stored row, or a caller's value already checked and coerced for
+  that column (`check_value`, `check_values`, `compared_value`); it is
+  compared as it is.
+- `self.match(model, column, value)` for a value the caller gave to look rows
+  up by (an argument, an id of the request context): it is compared as the
+  column's type compares it (an int names the same text as its str, a str of
+  digits the same int, a datetime is truncated to milliseconds), and a value
+  no row can hold (the id 'asdf') matches nothing instead of reaching the
+  store.  `compared_value` gives that coerced value itself, for an IN list or
+  a bound.
+
+One exception: `project_filter` compares a user context's project_id as given
+(as `project_only` always has).
+"""
 from __future__ import annotations
 
 import abc
@@ -12,11 +38,10 @@ import uuid
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from novadb import exception, query, timeutils, values
+from novadb import loads as loading
 from novadb.context import RequestContext, check_read_deleted, is_user_context
 from novadb.driver import Driver
-from novadb.generic import computed
 from novadb.records import Record
-from novadb.schema import MODELS
 from novadb.schema.types import Model
 from novadb.store import Store, Transaction, TransientError, UniqueViolation
 
@@ -24,6 +49,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # How often a call that lost a race (deadlock, serialization failure) is retried.
 MAX_RETRIES = 10
+# Keys looked up per query when finding which row of a failed batch conflicts.
+_CONFLICT_PROBE = 200
 
 
 def _transactional(write: bool) -> Callable[[F], F]:
@@ -120,7 +147,9 @@ class BaseDriver(Driver):
     @staticmethod
     def project_filter(model: type[Model], context: RequestContext,
                        project_only: bool | str) -> query.Expr:
-        """Project scoping of a user context (context.md §4); admins see every project."""
+        """The project scoping of `project_only` (context.md §4): for a user context
+        (non-admin, with a user and a project) the rows of its project only, with
+        "allow_none" also the rows with no project; nothing for other contexts."""
         if not project_only or not is_user_context(context):
             return query.TRUE
         mine = model.project_id == context.project_id
@@ -140,11 +169,46 @@ class BaseDriver(Driver):
     @staticmethod
     def integer_argument(value: Any) -> int | None:
         """`value` as an integer argument (an int, or a str of decimal digits), else None."""
-        if isinstance(value, str) and values._INT_TEXT.fullmatch(value.strip()):
+        if isinstance(value, str) and values.INT_TEXT.fullmatch(value.strip()):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             return None
         return value
+
+    @staticmethod
+    def compared_value(model: type[Model], column: str, value: Any) -> tuple[bool, Any]:
+        """(True, looked-up `value` as `model.column` compares it), or (False, None)
+        when no stored value can equal it (see `match`); None stays None."""
+        col = model.columns[column]
+        if value is None:
+            return True, None
+        kind = col.type.name
+        if kind in values.INT_RANGES:
+            value = BaseDriver.integer_argument(value)
+            if value is None:
+                return False, None
+            low, high = values.INT_RANGES[kind]
+            if not low <= value <= high:  # no stored value equals it (SQL would reject it)
+                return False, None
+        elif kind == "Float":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                return False, None
+            if not values.is_storable_float(value):  # no stored value equals it
+                return False, None
+            value = float(value)
+        elif kind == "Boolean":
+            if not isinstance(value, bool):
+                return False, None
+        elif kind == "DateTime":
+            if not hasattr(value, "tzinfo"):
+                return False, None
+            value = timeutils.truncate(value)
+        else:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = str(value)
+            if not isinstance(value, str) or not values.is_storable_text(value):
+                return False, None
+        return True, value
 
     @staticmethod
     def match(model: type[Model], column: str, value: Any) -> query.Expr:
@@ -153,41 +217,14 @@ class BaseDriver(Driver):
         A value that cannot be stored in the column matches nothing (an id
         'asdf' is simply not found); an int names the same text as its str.
         """
-        col = model.columns[column]
-        if value is None:
-            return query.IsNull(column)
-        kind = col.type.name
-        if kind in ("Integer", "BigInteger"):
-            value = BaseDriver.integer_argument(value)
-            if value is None:
-                return query.FALSE
-            low, high = values._INT_RANGE[kind]
-            if not low <= value <= high:  # no stored value equals it (SQL would reject it)
-                return query.FALSE
-        elif kind == "Float":
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return query.FALSE
-            if not values.is_storable_float(value):  # no stored value equals it
-                return query.FALSE
-            value = float(value)
-        elif kind == "Boolean":
-            if not isinstance(value, bool):
-                return query.FALSE
-        elif kind == "DateTime":
-            if not hasattr(value, "tzinfo"):
-                return query.FALSE
-            value = timeutils.truncate(value)
-        else:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                value = str(value)
-            if not isinstance(value, str) or not values.is_storable_text(value):
-                return query.FALSE
-        return query.Cmp(column, "eq", value)
+        ok, value = BaseDriver.compared_value(model, column, value)
+        return model.columns[column] == value if ok else query.FALSE
 
     @staticmethod
     def check_uuid_like(value: Any) -> str:
-        """`value` if Python's `uuid.UUID()` accepts it (core.md §1.11), else
-        `InvalidUUID(uuid=value)`; lookups still compare the string as given."""
+        """`value` if Python's `uuid.UUID()` accepts it (hex digits with or without
+        hyphens, any case, optional braces or "urn:uuid:" prefix; core.md §1.11),
+        else `InvalidUUID(uuid=value)`; lookups still compare the string as given."""
         if isinstance(value, str):
             try:
                 uuid.UUID(value)
@@ -228,71 +265,37 @@ class BaseDriver(Driver):
 
     def records(self, model: type[Model], rows: Sequence[Mapping[str, Any]],
                 load: Iterable[str] = ()) -> list[Record]:
-        """Records of `rows` with their relations, in a fixed number of queries."""
-        tree = _path_tree(load)
-        tree.update({name: {} for name in computed.needs(model) if name not in tree})
-        loaded = {name: self._load_relation(model, rows, model.relations[name], sub)
-                  for name, sub in tree.items()}
-        out = []
-        for index, row in enumerate(rows):
-            rec = Record({name: row[name] for name in model.columns})
-            related = {name: values_[index] for name, values_ in loaded.items()}
-            for key in model.__computed__:
-                rec[key] = computed.compute(model, key, rec, related, self.conf)
-            for name, value in related.items():
-                if not name.startswith("_"):
-                    rec[name] = value
-            out.append(rec)
-        return out
+        """Records of `rows` with their relations (one store operation for all of
+        them: `Transaction.load`) and computed keys."""
+        plan = loading.plan(model, tuple(load))
+        if not plan:
+            return [self._record(model, row, {}) for row in rows]
+        rows = [dict(row) for row in rows]
+        self.tx.load(model, rows, plan)
+        return [self._built(model, row, plan) for row in rows]
 
-    def _load_relation(self, model: type[Model], rows: Sequence[Mapping[str, Any]],
-                       relation: Any, subtree: dict) -> list[Any]:
-        target = MODELS[relation.target]
-        empty = (lambda: []) if relation.many else (lambda: None)
-        eligible = [row for row in rows
-                    if not ("parent" in relation.live and row["deleted"])]
-        keys = _unique(row[relation.local] for row in eligible)
-        by_key: dict[Any, list[dict[str, Any]]] = {}
-        if keys:
-            target_live = self.live(target) if "target" in relation.live else None
-            if relation.through:
-                link_name, link_local, link_remote = relation.through
-                link = MODELS[link_name]
-                links = self.rows(link, query.and_(
-                    link.columns[link_local].in_(keys),
-                    self.live(link) if "link" in relation.live else None))
-                wanted = _unique(r[link_remote] for r in links)
-                targets = self.rows(target, query.and_(
-                    target.columns[relation.remote].in_(wanted), target_live)) if wanted else []
-                target_by_remote: dict[Any, dict[str, Any]] = {}
-                for t in targets:
-                    target_by_remote.setdefault(t[relation.remote], t)
-                for ln in links:
-                    t = target_by_remote.get(ln[link_remote])
-                    if t is not None:
-                        bucket = by_key.setdefault(ln[link_local], [])
-                        if all(t is not seen for seen in bucket):
-                            bucket.append(t)
-                pk = target.primary_key.name
-                for bucket in by_key.values():
-                    bucket.sort(key=lambda r: r[pk])
+    def _built(self, model: type[Model], row: Mapping[str, Any],
+               plan: Sequence[loading.Load]) -> Record:
+        """The record of a row whose loads are attached, its targets' too."""
+        related: dict[str, Any] = {}
+        for item in plan:
+            value = row[item.name]
+            if item.relation.many:
+                related[item.name] = [self._built(item.target, t, item.nested) for t in value]
             else:
-                targets = self.rows(target, query.and_(
-                    target.columns[relation.remote].in_(keys), target_live))
-                for t in targets:
-                    by_key.setdefault(t[relation.remote], []).append(t)
-        all_targets = _unique_rows(itertools.chain.from_iterable(by_key.values()))
-        built = {id(t): rec for t, rec in
-                 zip(all_targets, self.records(target, all_targets, _paths(subtree)))}
-        out = []
-        for row in rows:
-            if "parent" in relation.live and row["deleted"]:
-                out.append(empty())
-                continue
-            found = [built[id(t)] for t in by_key.get(row[relation.local], ())] \
-                if row[relation.local] is not None else []
-            out.append(found if relation.many else (found[0] if found else None))
-        return out
+                related[item.name] = (None if value is None
+                                      else self._built(item.target, value, item.nested))
+        return self._record(model, row, related)
+
+    def _record(self, model: type[Model], row: Mapping[str, Any],
+                related: Mapping[str, Any]) -> Record:
+        rec = Record({name: row[name] for name in model.columns})
+        for key in model.__computed__:
+            rec[key.name] = key.function(rec, related, self.conf)
+        for name, value in related.items():
+            if not name.startswith("_"):
+                rec[name] = value
+        return rec
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -304,6 +307,68 @@ class BaseDriver(Driver):
         except UniqueViolation as exc:
             self._conflict(model, exc, row)
             raise
+
+    def insert_many(self, model: type[Model], rows: Sequence[dict[str, Any]]
+                    ) -> list[dict[str, Any]]:
+        """Insert complete rows, all or none, in one round trip per batch; a
+        unique-key conflict raises the key's error for a conflicting row (or
+        `UniqueViolation` when the key has none)."""
+        if not rows:
+            return []
+        try:
+            return self.tx.insert_many(model, rows)
+        except UniqueViolation as exc:
+            if exc.key is not None and exc.key.error is not None:
+                self._conflict(model, exc, self._conflicting(model, exc.key, rows))
+            raise
+
+    def create_many(self, model: type[Model], checked: Sequence[Mapping[str, Any]]
+                    ) -> list[dict[str, Any]]:
+        """`create` for many rows at once (`insert_many`)."""
+        return self.insert_many(model, [values.new_row(model, c) for c in checked])
+
+    def claim(self, model: type[Model], where: query.Expr | None,
+              order_by: Sequence[query.Order], changes: dict[str, Any]
+              ) -> dict[str, Any] | None:
+        """Atomically take the first row matching `where` in `order_by` order,
+        setting `changes` on it: the row as stored, or None when none is free.
+        Concurrent callers never take the same row."""
+        if where == query.FALSE:
+            return None
+        try:
+            return self.tx.claim(model, where, order_by, changes)
+        except UniqueViolation as exc:
+            self._conflict(model, exc, changes)
+            raise
+
+    def _conflicting(self, model: type[Model], key: Any,
+                     rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+        """A row of `rows` that breaks `key`: against another of them, else
+        against a stored row (looked up only once a batch has failed)."""
+        def value(row: Mapping[str, Any]) -> tuple | None:
+            if key.live_only and row.get("deleted"):
+                return None
+            found = tuple(row.get(c) for c in key.columns)
+            return None if None in found else found
+
+        candidates: dict[tuple, Mapping[str, Any]] = {}
+        for row in rows:
+            found = value(row)
+            if found is None:
+                continue
+            if found in candidates:
+                return row
+            candidates[found] = row
+        keys = list(candidates)
+        for start in range(0, len(keys), _CONFLICT_PROBE):
+            stored = self.rows(model, query.and_(
+                query.or_(*(query.and_(*(model.columns[c] == v
+                                         for c, v in zip(key.columns, k)))
+                            for k in keys[start:start + _CONFLICT_PROBE])),
+                self.live(model) if key.live_only else None), limit=1)
+            if stored:
+                return candidates.get(value(stored[0]) or (), rows[0])
+        return rows[0]
 
     def update(self, model: type[Model], where: query.Expr | None, changes: dict[str, Any],
                row: Mapping[str, Any] | None = None) -> int:
@@ -349,41 +414,8 @@ class BaseDriver(Driver):
     @staticmethod
     def pk_is(model: type[Model], row: Mapping[str, Any]) -> query.Expr:
         """The filter selecting exactly `row`."""
-        pk = model.primary_key.name
-        return query.Cmp(pk, "eq", row[pk])
+        return model.primary_key == row[model.primary_key.name]
 
-
-def _unique(items: Iterable[Any]) -> list[Any]:
-    seen: dict[Any, None] = {}
-    for item in items:
-        if item is not None:
-            seen.setdefault(item, None)
-    return list(seen)
-
-
-def _unique_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows, each object once, in order."""
-    seen: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        seen.setdefault(id(row), row)
-    return list(seen.values())
-
-
-def _path_tree(paths: Iterable[str]) -> dict:
-    tree: dict = {}
-    for path in paths:
-        node = tree
-        for part in path.split("."):
-            node = node.setdefault(part, {})
-    return tree
-
-
-def _paths(tree: dict, prefix: str = "") -> list[str]:
-    out = []
-    for name, sub in tree.items():
-        out.append(prefix + name)
-        out.extend(_paths(sub, prefix + name + "."))
-    return out
 
 
 def unknown_relations(model: type[Model], names: Iterable[str]) -> list[str]:

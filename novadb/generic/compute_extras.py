@@ -21,7 +21,7 @@ class ComputeExtrasAPI(BaseDriver):
 
     def _live_mapping(self, uuid, for_update=False):
         return self.first(InstanceIdMapping, query.and_(
-            self.live(InstanceIdMapping), query.eq("uuid", uuid)), for_update=for_update)
+            self.live(InstanceIdMapping), InstanceIdMapping.uuid == uuid), for_update=for_update)
 
     @writes
     def ec2_instance_create(self, context, instance_ec2_id):

@@ -6,10 +6,9 @@ from typing import Mapping
 
 from novadb import exception, query, timeutils
 from novadb.generic.base import BaseDriver, reads, writes
-from novadb.generic.instances import compared_value
 from novadb.generic.items import check_items, live_items, upsert_items
 from novadb.schema.models import InstanceTypeExtraSpecs, InstanceTypeProjects, InstanceTypes
-from novadb.values import _INT_RANGE, check_value, check_values
+from novadb.values import INT_RANGES, check_value, check_values
 
 _Specs = InstanceTypeExtraSpecs
 _Access = InstanceTypeProjects
@@ -51,11 +50,11 @@ class FlavorsAPI(BaseDriver):
     def _at_least(self, column, bound):
         """`column >= bound` (NULL never matches); an integer bound beyond the
         column's range is below (or above) every stored value."""
-        ok, value = compared_value(InstanceTypes, column, bound)
+        ok, value = self.compared_value(InstanceTypes, column, bound)
         if ok and value is not None:
-            return query.Cmp(column, "ge", value)
+            return InstanceTypes.columns[column] >= value
         number = self.integer_argument(bound)
-        low, _ = _INT_RANGE[InstanceTypes.columns[column].type.name]
+        low, _ = INT_RANGES[InstanceTypes.columns[column].type.name]
         if number is not None and number < low:
             return query.IsNull(column, negate=True)
         return query.FALSE
@@ -160,7 +159,7 @@ class FlavorsAPI(BaseDriver):
         # The unique key's own error cannot know the flavorid: raise this one instead.
         exists = exception.FlavorAccessExists(flavor_id=flavor_id, project_id=project_id)
         pair = query.and_(_Access.instance_type_id == flavor["id"],
-                          query.eq("project_id", project))
+                          _Access.project_id == project)
         self.lock_key(_Access, instance_type_id=flavor["id"], project_id=project)
         rows = self.rows(_Access, pair)
         if any(not row["deleted"] for row in rows):

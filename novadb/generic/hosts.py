@@ -102,32 +102,31 @@ class HostsAPI(BaseDriver):
     def aggregate_get_all(self, context):
         return self.records(Aggregate, self.rows(Aggregate, self.scoped(Aggregate, context)))
 
-    def _aggregate_ids_by_host(self, host, key=None):
-        """Ids of live aggregates with a live membership for `host` (and a live `key`)."""
+    def _aggregates_by_host(self, host, key=None):
+        """Records of the live aggregates with a live membership for `host` (and,
+        when `key` is given, a live metadata item `key`): three round trips."""
         members = self.rows(AggregateHost, query.and_(
             self.live(AggregateHost), self.match(AggregateHost, "host", host)))
         ids = sorted({m["aggregate_id"] for m in members})
-        if key and ids:
-            owners = self.rows(AggregateMetadata, query.and_(
-                self.live(AggregateMetadata), AggregateMetadata.aggregate_id.in_(ids),
-                self.match(AggregateMetadata, "key", key)))
-            ids = sorted({m["aggregate_id"] for m in owners})
-        return ids
+        if not ids:
+            return []
+        found = self.records(Aggregate, self.rows(Aggregate, query.and_(
+            self.live(Aggregate), Aggregate.id.in_(ids))))
+        if not key:
+            return found
+        usable, wanted = self.compared_value(AggregateMetadata, "key", key)
+        return [r for r in found if usable and wanted in r["metadetails"]]
 
     @reads
     def aggregate_get_by_host(self, context, host, key=None):
-        ids = self._aggregate_ids_by_host(host, key)
-        if not ids:
-            return []
-        rows = self.rows(Aggregate, query.and_(self.live(Aggregate), Aggregate.id.in_(ids)))
-        return self.records(Aggregate, rows)
+        return self._aggregates_by_host(host, key)
 
     @writes
     def aggregate_host_add(self, context, aggregate_id, host):
         aggregate = self._aggregate_row(context, aggregate_id)
         stored = check_value(AggregateHost, "host", host)
         pair = query.and_(AggregateHost.aggregate_id == aggregate["id"],
-                          self.match(AggregateHost, "host", stored))
+                          AggregateHost.host == stored)
         self.lock_key(AggregateHost, aggregate_id=aggregate["id"], host=stored)
         exists = exception.AggregateHostExists(host=host, aggregate_id=aggregate_id)
         if self.first(AggregateHost, query.and_(pair, self.live(AggregateHost))):
@@ -209,14 +208,9 @@ class HostsAPI(BaseDriver):
     @reads
     def aggregate_metadata_get_by_host(self, context, host, key=None):
         result: collections.defaultdict = collections.defaultdict(set)
-        ids = self._aggregate_ids_by_host(host, key)
-        if ids:
-            ids = [r["id"] for r in self.rows(
-                Aggregate, query.and_(self.live(Aggregate), Aggregate.id.in_(ids)))]
-        if ids:
-            for row in self.rows(AggregateMetadata, query.and_(
-                    self.live(AggregateMetadata), AggregateMetadata.aggregate_id.in_(ids))):
-                result[row["key"]].add(row["value"])
+        for aggregate in self._aggregates_by_host(host, key):
+            for name, value in aggregate["metadetails"].items():
+                result[name].add(value)
         return result
 
     @writes

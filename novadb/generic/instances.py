@@ -15,7 +15,6 @@ from novadb.schema.models import (
     Instance, InstanceFault, InstanceInfoCache, InstanceMetadata, InstanceSystemMetadata,
     SecurityGroup, SecurityGroupInstanceAssociation,
 )
-from novadb.schema.types import Model
 from novadb.store import UniqueViolation
 from novadb.values import changes, check_value, check_values, is_storable_text
 
@@ -33,16 +32,6 @@ _SGIA = SecurityGroupInstanceAssociation
 
 
 # -- arguments -----------------------------------------------------------------------------
-
-def compared_value(model: type[Model], column: str, value: Any) -> tuple[bool, Any]:
-    """(True, `value` as `column` compares it), or (False, None) when no row can match."""
-    condition = BaseDriver.match(model, column, value)
-    if isinstance(condition, query.Cmp):
-        return True, condition.value
-    if isinstance(condition, query.IsNull):
-        return True, None
-    return False, None
-
 
 def _time_arg(name: str, value: Any) -> datetime.datetime:
     if not isinstance(value, datetime.datetime):
@@ -80,7 +69,8 @@ def _typed(constraint: Constraint) -> Constraint:
                 EqualityCondition, InequalityCondition):
             conditions[column] = condition  # as_filter reports what is wrong
             continue
-        typed = [compared_value(Instance, column, value) for value in condition.values]
+        typed = [BaseDriver.compared_value(Instance, column, value)
+                 for value in condition.values]
         if type(condition) is EqualityCondition:
             conditions[column] = EqualityCondition(v for ok, v in typed if ok)
         else:  # None asks only for a non-NULL column, as an unholdable value does
@@ -95,18 +85,18 @@ def _after(order: Sequence[query.Order], marker: Mapping[str, Any]) -> query.Exp
     for item in order:
         value = marker[item.column]
         alternatives.append(query.and_(*ties, _beyond(item, value)))
-        ties.append(query.eq(item.column, value))
+        ties.append(Instance.columns[item.column] == value)
     return query.or_(*alternatives)
 
 
 def _beyond(item: query.Order, value: Any) -> query.Expr:
     """Values of `item`'s column that come after `value` in its direction."""
+    column = Instance.columns[item.column]
     if not item.descending:  # larger; NULL is below every value
-        return query.IsNull(item.column, negate=True) if value is None \
-            else query.Cmp(item.column, "gt", value)
+        return query.IsNull(item.column, negate=True) if value is None else column > value
     if value is None:  # nothing sorts below NULL
         return query.FALSE
-    return query.or_(query.Cmp(item.column, "lt", value), query.IsNull(item.column))
+    return query.or_(column < value, query.IsNull(item.column))
 
 
 class InstancesAPI(BaseDriver):
@@ -174,7 +164,8 @@ class InstancesAPI(BaseDriver):
     def _add_items(self, model, uuid, items, generated):
         """The metadata rows of a new instance: inserts, or, where the uuid already
         has live rows of a key (the metadata functions never check that the
-        instance exists), an upsert of that key's live row (models.md §4).  A
+        instance exists), an upsert of that key's live row: there is at most one live
+        row per (instance_uuid, key) (models.md §4).  A
         uuid generated here has no rows yet: plain inserts."""
         if not items:
             return
@@ -192,7 +183,8 @@ class InstancesAPI(BaseDriver):
     @writes
     def instance_destroy(self, context, instance_uuid, constraint=None):
         self.check_uuid_like(instance_uuid)
-        # core.md §2: the uuid, then the lookup, then the constraint (as 2012.2 did).
+        # Checked in 2012.2's order: the uuid is uuid-like, the instance is found with
+        # the caller's context, then the constraint is valid (core.md §2).
         row = self._instance_row(context, instance_uuid, for_update=True)
         condition = _constraint_filter(constraint)
         before = self.record(Instance, row, load=FULL)
@@ -204,10 +196,9 @@ class InstancesAPI(BaseDriver):
                 raise exception.InstanceNotFound(instance_id=instance_uuid)
             raise exception.ConstraintNotMet()
         uuid = row["uuid"]
-        self.soft_delete(_SGIA, query.and_(self.live(_SGIA),
-                                           query.eq("instance_uuid", uuid)), now)
+        self.soft_delete(_SGIA, query.and_(self.live(_SGIA), _SGIA.instance_uuid == uuid), now)
         self.soft_delete(InstanceInfoCache, query.and_(
-            self.live(InstanceInfoCache), query.eq("instance_uuid", uuid)), now)
+            self.live(InstanceInfoCache), InstanceInfoCache.instance_uuid == uuid), now)
         after = self._reread(row)
         before.update({name: after[name] for name in Instance.columns})
         return before
@@ -312,7 +303,7 @@ class InstancesAPI(BaseDriver):
                 if value is None:
                     parts.append(query.IsNull(key))
                 elif column.type.name in _TEXT_TYPES:
-                    parts.append(query.Regex(key, query.check_regex(str(value))))
+                    parts.append(column.regex(query.check_regex(str(value))))
                 else:
                     parts.append(self.match(Instance, key, value))
             # any other key (name, ip, ip6, unknown ones) is ignored
@@ -320,8 +311,8 @@ class InstancesAPI(BaseDriver):
 
     def _exact_filter(self, key, value):
         if isinstance(value, _COLLECTIONS):
-            wanted = [v for ok, v in (compared_value(Instance, key, item) for item in value)
-                      if ok and v is not None]
+            typed = (self.compared_value(Instance, key, item) for item in value)
+            wanted = [v for ok, v in typed if ok and v is not None]
             return Instance.columns[key].in_(wanted) if wanted else query.FALSE
         return self.match(Instance, key, value)
 
@@ -334,8 +325,8 @@ class InstancesAPI(BaseDriver):
                 raise exception.InvalidInput(
                     reason="the metadata filter must be a dict or a list of dicts")
             for key, val in item.items():
-                key_ok, key = compared_value(InstanceMetadata, "key", key)
-                value_ok, val = compared_value(InstanceMetadata, "value", val)
+                key_ok, key = self.compared_value(InstanceMetadata, "key", key)
+                value_ok, val = self.compared_value(InstanceMetadata, "value", val)
                 if not (key_ok and value_ok):
                     return query.FALSE
                 pairs.add((key, val))
@@ -343,7 +334,7 @@ class InstancesAPI(BaseDriver):
             return None
         rows = self.rows(InstanceMetadata, query.and_(
             self.live(InstanceMetadata),
-            query.or_(*(query.and_(query.eq("key", k), query.eq("value", v))
+            query.or_(*(query.and_(InstanceMetadata.key == k, InstanceMetadata.value == v)
                         for k, v in pairs))))
         held: dict[str, set] = {}
         for row in rows:
@@ -361,7 +352,7 @@ class InstancesAPI(BaseDriver):
     def instance_get_all_by_host_and_not_type(self, context, host, type_id=None):
         other = None
         if type_id is not None:
-            ok, value = compared_value(Instance, "instance_type_id", type_id)
+            ok, value = self.compared_value(Instance, "instance_type_id", type_id)
             if ok and value is not None:
                 other = Instance.instance_type_id != value
         return self.records(Instance, self.rows(Instance, self.scoped(
@@ -535,7 +526,7 @@ class InstancesAPI(BaseDriver):
 
     @reads
     def instance_metadata_get(self, context, instance_uuid):
-        ok, owner = compared_value(InstanceMetadata, "instance_uuid", instance_uuid)
+        ok, owner = self.compared_value(InstanceMetadata, "instance_uuid", instance_uuid)
         return live_items(self, InstanceMetadata, "instance_uuid", owner) if ok else {}
 
     @writes
@@ -570,4 +561,4 @@ class InstancesAPI(BaseDriver):
         return live_items(self, InstanceSystemMetadata, "instance_uuid", owner)
 
 
-__all__ = ["InstancesAPI", "STANDARD", "FULL", "compared_value"]
+__all__ = ["InstancesAPI", "STANDARD", "FULL"]

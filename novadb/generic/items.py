@@ -31,17 +31,18 @@ def check_items(model: type[Model], items: Any, what: str) -> dict[Any, Any]:
             for key, value in items.items()}
 
 
-def keys_in(keys: Sequence[Any]) -> query.Expr:
-    """Rows whose key is one of `keys` (None among them: a NULL key)."""
+def keys_in(model: type[Model], keys: Sequence[Any]) -> query.Expr:
+    """Rows of `model` whose key is one of `keys` (None among them: a NULL key)."""
     present = [k for k in keys if k is not None]
-    return query.or_(query.In("key", present) if present else None,
+    return query.or_(model.columns["key"].in_(present) if present else None,
                      query.IsNull("key") if len(present) != len(keys) else None)
 
 
 def live_items(driver: BaseDriver, model: type[Model], owner_column: str,
                owner: Any) -> dict[Any, Any]:
     """{key: value} of the live rows of `owner`."""
-    rows = driver.rows(model, query.and_(query.eq(owner_column, owner), driver.live(model)))
+    rows = driver.rows(model, query.and_(model.columns[owner_column] == owner,
+                                         driver.live(model)))
     return {row["key"]: row["value"] for row in rows}
 
 
@@ -54,12 +55,12 @@ def upsert_items(driver: BaseDriver, model: type[Model], owner_column: str, owne
     key with no live row gets a new row, or with `revive` its lowest
     soft-deleted row made live again.
     """
-    mine = query.and_(query.eq(owner_column, owner), driver.live(model))
+    mine = query.and_(model.columns[owner_column] == owner, driver.live(model))
     now = timeutils.utcnow()
     if replace:
         gone = [row["key"] for row in driver.rows(model, mine) if row["key"] not in items]
         if gone:
-            driver.soft_delete(model, query.and_(mine, keys_in(gone)), now)
+            driver.soft_delete(model, query.and_(mine, keys_in(model, gone)), now)
     for key, value in items.items():
         _set_item(driver, model, owner_column, owner, key, value, revive, now)
 
@@ -67,7 +68,7 @@ def upsert_items(driver: BaseDriver, model: type[Model], owner_column: str, owne
 def _set_item(driver: BaseDriver, model: type[Model], owner_column: str, owner: Any,
               key: Any, value: Any, revive: bool, now: Any) -> None:
     driver.lock_key(model, **{owner_column: owner, "key": key})
-    of_key = query.and_(query.eq(owner_column, owner), query.eq("key", key))
+    of_key = query.and_(model.columns[owner_column] == owner, model.columns["key"] == key)
     live, dead = driver.live(model), model.deleted == True  # noqa: E712
     for attempt in range(UPSERT_ATTEMPTS):
         # No lock on the first read: locking a missing row takes gap locks on

@@ -14,7 +14,8 @@ from novadb.generic.base import BaseDriver, reads, writes
 from novadb.schema.models import IscsiTarget, Volume, VolumeMetadata
 from novadb.values import changes, check_value, check_values
 
-#: What every volume read loads (models.md §2.50).
+#: What every volume read loads: the volume's metadata rows and its volume type
+#: (models.md §2.50).
 VOLUME_RELATIONS = ("volume_metadata", "volume_type")
 
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from novadb.schema import models as _models
 from novadb.schema.types import (
-    NO_DEFAULT, BigInteger, Boolean, Column, DateTime, Float, Index, Integer, Model,
+    NO_DEFAULT, BigInteger, Boolean, Column, Computed, DateTime, Float, Index, Integer, Model,
     Relation, String, Text, Type, UniqueKey,
 )
 
 __all__ = [
     "MODELS", "get_model",
     "Type", "Integer", "BigInteger", "Float", "Boolean", "DateTime", "Text", "String",
-    "Column", "Index", "UniqueKey", "Relation", "Model", "NO_DEFAULT",
+    "Column", "Index", "UniqueKey", "Relation", "Computed", "Model", "NO_DEFAULT",
 ]
 
 #: Model name -> model class, in the seed's order (models.md §2).

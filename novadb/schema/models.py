@@ -1,17 +1,22 @@
-"""The 49 models of the seed (spec/models.md §2), in the seed's order.
+"""The 49 models of the seed, in the seed's order (spec/models.md §2).
 
-Nullability, lengths and defaults follow models.md §0 (NOT NULL exactly for `no` /
-`no†`); the shared columns of §1.1 come from `Model`.  Unique keys are those of §4,
-relations those of §1.6 with their deleted conditions, computed keys those of §3.
+A column is NOT NULL exactly where 2012.2's migrated MySQL/PostgreSQL schema
+makes it so; lengths are that schema's, defaults the 2012.2 model's (models.md
+§0).  The shared columns (created_at, updated_at, deleted_at, deleted) come from
+`Model`.  Unique keys hold among non-deleted rows, each raising the exception
+2012.2's code check raised (models.md §4); each relation carries its own
+deleted conditions, on the parent, link or target side (models.md §1.6); the
+computed keys are 2012.2's computed attributes, built from the row when a
+record is read (models.md §3).
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from novadb import exception
 from novadb.schema.types import (
-    BigInteger, Boolean, Column, DateTime, Float, Index, Integer, Model, Relation, String,
-    Text, UniqueKey,
+    BigInteger, Boolean, Column, Computed, ComputeFunction, DateTime, Float, Index, Integer,
+    Model, Relation, String, Text, UniqueKey,
 )
 
 __all__ = [
@@ -38,6 +43,46 @@ def _duplicate(table: str, *columns: str) -> Callable[[dict], Exception]:
         values = ", ".join(f"{c}={row.get(c)!r}" for c in columns)
         return exception.Duplicate(f"{table}: a row with {values} already exists")
     return error
+
+
+# -- computed keys: functions of (row, related, conf) -----------------------------------
+
+def _instance_name(row: Mapping[str, Any], related: Mapping[str, Any], conf: Any) -> str:
+    """The flag `instance_name_template` applied to the id with `%`; a template
+    with named fields (a TypeError) is applied to the columns but `name`, and
+    one naming an unknown field (a KeyError) gives the uuid instead."""
+    template = conf.instance_name_template
+    try:
+        return template % row["id"]
+    except TypeError:
+        try:
+            return template % {k: v for k, v in row.items() if k != "name"}
+        except KeyError:
+            return row["uuid"]
+
+
+def _templated(flag: str, column: str) -> ComputeFunction:
+    """The name template of flag `flag` applied to the row's `column` with `%`."""
+    def name(row: Mapping[str, Any], related: Mapping[str, Any], conf: Any) -> str:
+        return getattr(conf, flag) % row[column]
+    return name
+
+
+def _quota_total(row: Mapping[str, Any], related: Mapping[str, Any], conf: Any) -> int:
+    """in_use + reserved (None counting as 0)."""
+    return (row["in_use"] or 0) + (row["reserved"] or 0)
+
+
+def _aggregate_hosts(row: Mapping[str, Any], related: Mapping[str, Any], conf: Any
+                     ) -> list[Any]:
+    """The host of each live membership of a live aggregate."""
+    return [member["host"] for member in related["_hosts"]]
+
+
+def _aggregate_metadetails(row: Mapping[str, Any], related: Mapping[str, Any], conf: Any
+                           ) -> dict[Any, Any]:
+    """{key: value} of the live metadata of a live aggregate."""
+    return {item["key"]: item["value"] for item in related["_metadata"]}
 
 
 # The link of Instance.security_groups / SecurityGroup.instances.
@@ -76,7 +121,10 @@ class Aggregate(Model):
         Relation("_metadata", "AggregateMetadata", "id", "aggregate_id",
                  many=True, live=("parent", "target")),
     )
-    __computed__ = ("hosts", "metadetails")
+    __computed__ = (
+        Computed("hosts", _aggregate_hosts, needs=("_hosts",)),
+        Computed("metadetails", _aggregate_metadetails, needs=("_metadata",)),
+    )
 
     id = _id()
     name = Column(String(255))
@@ -367,7 +415,7 @@ class Instance(Model):
         Relation("block_device_mapping", "BlockDeviceMapping", "uuid", "instance_uuid",
                  many=True, live=("target",)),
     )
-    __computed__ = ("name",)
+    __computed__ = (Computed("name", _instance_name),)
 
     id = _id()
     user_id = Column(String(255))
@@ -732,7 +780,7 @@ class QuotaUsage(Model):
         UniqueKey("uniq_quota_usages0project_id0resource", "project_id", "resource",
                   error=_duplicate("quota_usages", "project_id", "resource")),
     )
-    __computed__ = ("total",)
+    __computed__ = (Computed("total", _quota_total),)
 
     id = _id()
     project_id = Column(String(255))
@@ -899,7 +947,10 @@ class Snapshot(Model):
     """A snapshot of a volume."""
 
     __tablename__ = "snapshots"
-    __computed__ = ("name", "volume_name")
+    __computed__ = (
+        Computed("name", _templated("snapshot_name_template", "id")),
+        Computed("volume_name", _templated("volume_name_template", "volume_id")),
+    )
 
     id = Column(String(36), primary_key=True)
     user_id = Column(String(255))
@@ -982,7 +1033,7 @@ class Volume(Model):
         Relation("iscsi_target", "IscsiTarget", "id", "volume_id",
                  many=False, live=("target",)),
     )
-    __computed__ = ("name",)
+    __computed__ = (Computed("name", _templated("volume_name_template", "id")),)
 
     id = Column(String(36), primary_key=True)
     ec2_id = Column(Integer)

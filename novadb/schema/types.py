@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Any, Callable, ClassVar, Iterator, Sequence
+from typing import Any, Callable, ClassVar, Iterator, Mapping, Sequence
 
 from novadb import query
 
 __all__ = [
     "Type", "Integer", "BigInteger", "Float", "Boolean", "DateTime", "Text", "String",
-    "Column", "Index", "UniqueKey", "Relation", "Model", "NO_DEFAULT",
+    "Column", "Index", "UniqueKey", "Relation", "Computed", "ComputeFunction", "Model",
+    "NO_DEFAULT",
 ]
 
 
@@ -94,8 +95,10 @@ NO_DEFAULT: Any = _NoDefault()
 class Column:
     """One column of a model.
 
-    `check` names a value check applied on write: ``"ip"`` (an IP address) or
-    ``"cidr"`` (a network), core.md §1.7.  `default` is a value or a
+    `check` names a value check applied on write to a non-None value: ``"ip"``
+    (Python's `ipaddress.ip_address` accepts it) or ``"cidr"`` (a network
+    `ipaddress.ip_network(value, strict=False)` accepts), core.md §1.7; the value
+    is stored as given.  `default` is a value or a
     zero-argument callable applied on insert when the caller gives nothing.
     """
 
@@ -219,24 +222,52 @@ class Relation:
     through: tuple[str, str, str] | None = None
 
 
+#: What computes a `Computed` key: (row, related, conf) -> value.
+ComputeFunction = Callable[[Mapping[str, Any], Mapping[str, Any], Any], Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Computed:
+    """A key of every record of its model that is no column: computed from the
+    row when the record is read (so it is the same on every backend), never
+    stored or written (models.md §3).
+
+    `function(row, related, conf)` returns the value: `row` maps the model's
+    columns to the row's values; `related` maps each relation named in `needs`
+    to its value for this row (those relations are loaded with every record of
+    the model, whatever the caller loads; a private one, named "_...", is no key
+    of the record); `conf` holds the flags (e.g. the name templates).
+    """
+
+    name: str
+    function: ComputeFunction
+    needs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needs", tuple(self.needs))
+
+
 class Model:
     """Base of every declared model; subclasses declare Column attributes.
 
     Class attributes: `__tablename__`, `__indexes__`, `__unique_keys__`,
-    `__relations__`.  The four shared columns (created_at, updated_at,
-    deleted_at, deleted) are added to every model.
+    `__relations__`, `__computed__`.  The four shared columns (created_at,
+    updated_at, deleted_at, deleted) are added to every model.  Derived on each
+    model: `columns`, `primary_key`, `relations` and `computed` by name, and
+    `computed_needs`, the relations its computed keys are built from.
     """
 
     __tablename__: ClassVar[str]
     __indexes__: ClassVar[tuple[Index, ...]] = ()
     __unique_keys__: ClassVar[tuple[UniqueKey, ...]] = ()
     __relations__: ClassVar[tuple[Relation, ...]] = ()
-    # Names of computed keys (models.md §3); values come from novadb.schema.computed.
-    __computed__: ClassVar[tuple[str, ...]] = ()
+    __computed__: ClassVar[tuple[Computed, ...]] = ()
 
     columns: ClassVar[dict[str, Column]]
     primary_key: ClassVar[Column]
     relations: ClassVar[dict[str, Relation]]
+    computed: ClassVar[dict[str, Computed]]
+    computed_needs: ClassVar[tuple[str, ...]]
 
     created_at = Column(DateTime)
     updated_at = Column(DateTime)
@@ -265,6 +296,9 @@ class Model:
             raise TypeError(f"{cls.__name__} must declare exactly one primary key")
         cls.primary_key = pks[0]
         cls.relations = {r.name: r for r in cls.__relations__}
+        cls.computed = _computed_keys(cls)
+        cls.computed_needs = tuple(dict.fromkeys(
+            name for key in cls.__computed__ for name in key.needs))
 
     @classmethod
     def column_names(cls) -> list[str]:
@@ -275,6 +309,23 @@ class Model:
         """Declared unique keys plus the primary key (over all rows)."""
         yield UniqueKey(f"{cls.__tablename__}_pkey", cls.primary_key.name, live_only=False)
         yield from cls.__unique_keys__
+
+
+def _computed_keys(model: type[Model]) -> dict[str, Computed]:
+    """`model.__computed__` by name, checked: Computed declarations, each named
+    unlike a column or relation, built from declared relations only."""
+    out: dict[str, Computed] = {}
+    for key in model.__computed__:
+        if not isinstance(key, Computed):
+            raise TypeError(f"{model.__name__}.__computed__ holds {key!r}, not a Computed")
+        if key.name in model.columns or key.name in model.relations or key.name in out:
+            raise TypeError(f"{model.__name__}: computed key {key.name!r} is already a key")
+        unknown = [name for name in key.needs if name not in model.relations]
+        if unknown:
+            raise TypeError(f"{model.__name__}.{key.name} needs undeclared relation(s) "
+                            f"{', '.join(unknown)}")
+        out[key.name] = key
+    return out
 
 
 def _copy_column(col: Column) -> Column:
