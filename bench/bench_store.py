@@ -18,22 +18,17 @@ from __future__ import annotations
 import argparse
 import threading
 import time
-from importlib import metadata
 from typing import Any, Callable
 
 import sqlalchemy as sa
 
+from bench_api import provisioner  # bench/ is on the path of a script run from it
 from novadb import loader, query, values
 from novadb.schema.models import IscsiTarget
 from novadb.store import Transaction
 
 CONFIGURATIONS = ("memory", "sqlite", "sqlite-file", "mongomock", "postgresql", "mysql")
 MONGOMOCK_ROWS = 2000
-
-
-def provisioner(name: str) -> Any:
-    eps = {ep.name: ep for ep in metadata.entry_points(group="novadb.provisioners")}
-    return eps[name].load()(name)
 
 
 class Statements:
