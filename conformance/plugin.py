@@ -379,7 +379,7 @@ def novadb_configuration(request: pytest.FixtureRequest) -> Iterator[Provisioner
 
 
 @pytest.fixture
-def db(request: pytest.FixtureRequest, novadb_configuration: Provisioner) -> Any:
+def novadb_db(request: pytest.FixtureRequest, novadb_configuration: Provisioner) -> Any:
     """The `novadb` module on an empty, freshly seeded store of the configuration."""
     if not novadb_configuration.is_active():
         novadb_configuration.activate()
@@ -390,18 +390,18 @@ def db(request: pytest.FixtureRequest, novadb_configuration: Provisioner) -> Any
 
 
 @pytest.fixture
-def admin_ctx() -> nova_context.RequestContext:
+def novadb_admin_ctx() -> nova_context.RequestContext:
     """An admin context (no user, no project)."""
     return nova_context.get_admin_context()
 
 
 @pytest.fixture
-def user_ctx() -> nova_context.RequestContext:
+def novadb_user_ctx() -> nova_context.RequestContext:
     """A non-admin context of user 'fake-user' in project 'fake-project'."""
     return nova_context.RequestContext("fake-user", "fake-project")
 
 
 @pytest.fixture
-def other_ctx() -> nova_context.RequestContext:
+def novadb_other_ctx() -> nova_context.RequestContext:
     """A non-admin context of another user and project."""
     return nova_context.RequestContext("other-user", "other-project")

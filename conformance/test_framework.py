@@ -19,9 +19,9 @@ def _unwrap(driver):
 
 # -- loading -------------------------------------------------------------------------
 
-def test_driver_is_loaded_from_the_db_backend_flag_on_first_use(db, novadb_configuration,
-                                                                 admin_ctx):
-    db.configure(**novadb_configuration.flags())
+def test_driver_is_loaded_from_the_db_backend_flag_on_first_use(novadb_db, novadb_configuration,
+                                                                 novadb_admin_ctx):
+    novadb_db.configure(**novadb_configuration.flags())
     assert loader.current() is None  # configure() dropped the driver; nothing loaded yet
     migration.db_version()
     entry = {ep.name: ep for ep in metadata.entry_points(group=loader.NAMESPACE)}
@@ -29,10 +29,10 @@ def test_driver_is_loaded_from_the_db_backend_flag_on_first_use(db, novadb_confi
     assert type(_unwrap(loader.current())) is expected
 
 
-def test_unknown_backend_fails_at_once_listing_the_installed_drivers(db, admin_ctx):
-    db.configure(db_backend="no-such-driver")
+def test_unknown_backend_fails_at_once_listing_the_installed_drivers(novadb_db, novadb_admin_ctx):
+    novadb_db.configure(db_backend="no-such-driver")
     with pytest.raises(exception.BackendNotFound) as info:
-        db.service_get_all(admin_ctx)
+        novadb_db.service_get_all(novadb_admin_ctx)
     message = str(info.value)
     assert "no-such-driver" in message
     for name in ("sqlalchemy", "mongo", "memory"):
@@ -40,28 +40,28 @@ def test_unknown_backend_fails_at_once_listing_the_installed_drivers(db, admin_c
     assert "pip install" in message
 
 
-def test_configure_rejects_an_unknown_flag_and_sets_nothing(db, admin_ctx):
+def test_configure_rejects_an_unknown_flag_and_sets_nothing(novadb_db, novadb_admin_ctx):
     with pytest.raises(exception.InvalidInput):
-        db.configure(db_backend="memory", no_such_flag=1)
-    assert db.service_get_all(admin_ctx) == []  # the loaded driver was not dropped
+        novadb_db.configure(db_backend="memory", no_such_flag=1)
+    assert novadb_db.service_get_all(novadb_admin_ctx) == []  # the loaded driver was not dropped
 
 
-def test_configure_drops_the_loaded_driver(db, novadb_configuration, admin_ctx):
-    make_service(db, admin_ctx, host="kept")
+def test_configure_drops_the_loaded_driver(novadb_db, novadb_configuration, novadb_admin_ctx):
+    make_service(novadb_db, novadb_admin_ctx, host="kept")
     before = loader.current()
-    db.configure(**novadb_configuration.flags())
+    novadb_db.configure(**novadb_configuration.flags())
     if novadb_configuration.persistent:
-        assert [s.host for s in db.service_get_all(admin_ctx)] == ["kept"]
+        assert [s.host for s in novadb_db.service_get_all(novadb_admin_ctx)] == ["kept"]
     else:
         assert migration.db_version() is None  # a fresh, empty in-memory store
         migration.db_sync()
-        assert db.service_get_all(admin_ctx) == []
+        assert novadb_db.service_get_all(novadb_admin_ctx) == []
     assert loader.current() is not before
 
 
 # -- schema versions -------------------------------------------------------------------
 
-def test_db_version_is_the_latest_after_db_sync(db):
+def test_db_version_is_the_latest_after_db_sync(novadb_db):
     assert migration.db_version() == migration.LATEST_VERSION
     migration.db_sync()  # idempotent
     migration.db_sync(migration.LATEST_VERSION)
@@ -69,15 +69,15 @@ def test_db_version_is_the_latest_after_db_sync(db):
 
 
 @pytest.mark.parametrize("version", ["one", 1.5j, -1, 99])
-def test_db_sync_rejects_a_version_that_is_not_a_known_integer(db, version):
+def test_db_sync_rejects_a_version_that_is_not_a_known_integer(novadb_db, version):
     with pytest.raises(exception.NovaException):
         migration.db_sync(version)
     assert migration.db_version() == migration.LATEST_VERSION
 
 
 @pytest.mark.covers("instance_type_get_all")
-def test_db_sync_seeds_the_five_default_flavors(db, admin_ctx):
-    flavors = sorted(db.instance_type_get_all(admin_ctx), key=lambda f: f["id"])
+def test_db_sync_seeds_the_five_default_flavors(novadb_db, novadb_admin_ctx):
+    flavors = sorted(novadb_db.instance_type_get_all(novadb_admin_ctx), key=lambda f: f["id"])
     assert [(f["id"], f["name"], f["memory_mb"], f["vcpus"], f["root_gb"], f["flavorid"])
             for f in flavors] == [
         (1, "m1.tiny", 512, 1, 0, "1"), (2, "m1.small", 2048, 1, 20, "2"),
@@ -99,8 +99,8 @@ SERVICE_KEYS = {"id", "host", "binary", "topic", "report_count", "disabled",
 
 
 @pytest.mark.covers("service_create", "service_get_all")
-def test_a_record_is_a_dict_with_attribute_access(db, admin_ctx):
-    record = make_service(db, admin_ctx, host="h1")
+def test_a_record_is_a_dict_with_attribute_access(novadb_db, novadb_admin_ctx):
+    record = make_service(novadb_db, novadb_admin_ctx, host="h1")
     assert set(record.keys()) == SERVICE_KEYS
     assert set(record) == SERVICE_KEYS  # iteration yields keys
     assert record["host"] == record.host == record.get("host") == "h1"
@@ -111,13 +111,13 @@ def test_a_record_is_a_dict_with_attribute_access(db, admin_ctx):
         record["nope"]
     with pytest.raises(AttributeError):
         record.nope
-    listed = db.service_get_all(admin_ctx)
+    listed = novadb_db.service_get_all(novadb_admin_ctx)
     assert isinstance(listed, list) and listed == [record]
 
 
 @pytest.mark.covers("service_create")
-def test_record_values_have_the_declared_python_types(db, admin_ctx):
-    record = make_service(db, admin_ctx)
+def test_record_values_have_the_declared_python_types(novadb_db, novadb_admin_ctx):
+    record = make_service(novadb_db, novadb_admin_ctx)
     assert type(record.id) is int
     assert type(record.report_count) is int
     assert type(record.disabled) is bool and type(record.deleted) is bool
@@ -129,14 +129,14 @@ def test_record_values_have_the_declared_python_types(db, admin_ctx):
 
 
 @pytest.mark.covers("service_create", "service_update", "service_get")
-def test_timestamps_are_naive_utc_in_whole_milliseconds(db, admin_ctx):
+def test_timestamps_are_naive_utc_in_whole_milliseconds(novadb_db, novadb_admin_ctx):
     aware = datetime.datetime(2012, 9, 27, 12, 30, 1, 123456,
                               tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
-    record = make_service(db, admin_ctx, created_at=aware)
+    record = make_service(novadb_db, novadb_admin_ctx, created_at=aware)
     expected = datetime.datetime(2012, 9, 27, 10, 30, 1, 123000)
     assert record.created_at == expected
-    db.service_update(admin_ctx, record.id, {"report_count": 3})
-    again = db.service_get(admin_ctx, record.id)
+    novadb_db.service_update(novadb_admin_ctx, record.id, {"report_count": 3})
+    again = novadb_db.service_get(novadb_admin_ctx, record.id)
     assert again.created_at == expected
     assert again.updated_at is not None and again.updated_at.microsecond % 1000 == 0
     assert again.updated_at >= expected
@@ -162,57 +162,57 @@ BAD_VALUES = [
 
 @pytest.mark.covers("service_create")
 @pytest.mark.parametrize("bad", BAD_VALUES)
-def test_bad_values_raise_invalid_input_and_write_nothing(db, admin_ctx, bad):
+def test_bad_values_raise_invalid_input_and_write_nothing(novadb_db, novadb_admin_ctx, bad):
     given = {"host": "h", "binary": "b", "topic": "t", **bad}
     snapshot = dict(given)
     with pytest.raises(exception.InvalidInput):
-        db.service_create(admin_ctx, given)
+        novadb_db.service_create(novadb_admin_ctx, given)
     assert given == snapshot  # the caller's dict is left alone
-    assert db.service_get_all(context.get_admin_context(read_deleted="yes")) == []
+    assert novadb_db.service_get_all(context.get_admin_context(read_deleted="yes")) == []
 
 
 @pytest.mark.covers("service_create")
-def test_values_are_coerced_as_sql_would(db, admin_ctx):
-    record = db.service_create(admin_ctx, {"host": 42, "report_count": "7", "topic": 1.5})
+def test_values_are_coerced_as_sql_would(novadb_db, novadb_admin_ctx):
+    record = novadb_db.service_create(novadb_admin_ctx, {"host": 42, "report_count": "7", "topic": 1.5})
     assert record.host == "42" and record.topic == "1.5"
     assert record.report_count == 7
 
 
 @pytest.mark.covers("service_update")
-def test_bad_values_on_update_change_nothing(db, admin_ctx):
-    record = make_service(db, admin_ctx, host="h")
-    before = db.service_get(admin_ctx, record.id)
+def test_bad_values_on_update_change_nothing(novadb_db, novadb_admin_ctx):
+    record = make_service(novadb_db, novadb_admin_ctx, host="h")
+    before = novadb_db.service_get(novadb_admin_ctx, record.id)
     for bad in ({"host": "new", "bogus": 1}, {"host": "new", "report_count": "x"}):
         with pytest.raises(exception.InvalidInput):
-            db.service_update(admin_ctx, record.id, bad)
-    assert db.service_get(admin_ctx, record.id) == before
+            novadb_db.service_update(novadb_admin_ctx, record.id, bad)
+    assert novadb_db.service_get(novadb_admin_ctx, record.id) == before
 
 
 # -- error translation -------------------------------------------------------------------
 
 @pytest.mark.covers("aggregate_create")
-def test_a_unique_conflict_is_the_keys_duplicate_error(db, admin_ctx):
-    db.aggregate_create(admin_ctx, {"name": "agg", "availability_zone": "az"})
+def test_a_unique_conflict_is_the_keys_duplicate_error(novadb_db, novadb_admin_ctx):
+    novadb_db.aggregate_create(novadb_admin_ctx, {"name": "agg", "availability_zone": "az"})
     with pytest.raises(exception.AggregateNameExists) as info:
-        db.aggregate_create(admin_ctx, {"name": "agg", "availability_zone": "az"})
+        novadb_db.aggregate_create(novadb_admin_ctx, {"name": "agg", "availability_zone": "az"})
     assert isinstance(info.value, exception.Duplicate)
     assert info.value.kwargs["aggregate_name"] == "agg"
-    assert len(db.aggregate_get_all(admin_ctx)) == 1
+    assert len(novadb_db.aggregate_get_all(novadb_admin_ctx)) == 1
 
 
 @pytest.mark.covers("aggregate_create", "aggregate_delete")
-def test_live_row_unique_keys_ignore_deleted_rows(db, admin_ctx):
-    first = db.aggregate_create(admin_ctx, {"name": "agg", "availability_zone": "az"})
-    db.aggregate_delete(admin_ctx, first.id)
-    second = db.aggregate_create(admin_ctx, {"name": "agg", "availability_zone": "az"})
+def test_live_row_unique_keys_ignore_deleted_rows(novadb_db, novadb_admin_ctx):
+    first = novadb_db.aggregate_create(novadb_admin_ctx, {"name": "agg", "availability_zone": "az"})
+    novadb_db.aggregate_delete(novadb_admin_ctx, first.id)
+    second = novadb_db.aggregate_create(novadb_admin_ctx, {"name": "agg", "availability_zone": "az"})
     assert second.id != first.id
 
 
 @pytest.mark.covers("service_get", "service_update", "service_destroy", "service_get_all")
-def test_not_found_is_an_exception_never_none(db, admin_ctx):
-    for call in (lambda: db.service_get(admin_ctx, 999),
-                 lambda: db.service_update(admin_ctx, 999, {"host": "x"}),
-                 lambda: db.service_destroy(admin_ctx, 999)):
+def test_not_found_is_an_exception_never_none(novadb_db, novadb_admin_ctx):
+    for call in (lambda: novadb_db.service_get(novadb_admin_ctx, 999),
+                 lambda: novadb_db.service_update(novadb_admin_ctx, 999, {"host": "x"}),
+                 lambda: novadb_db.service_destroy(novadb_admin_ctx, 999)):
         with pytest.raises(exception.ServiceNotFound) as info:
             call()
         assert info.value.kwargs["service_id"] == 999 and info.value.code == 404
@@ -221,18 +221,18 @@ def test_not_found_is_an_exception_never_none(db, admin_ctx):
 # -- soft delete and read_deleted -----------------------------------------------------------
 
 @pytest.mark.covers("service_destroy", "service_get", "service_get_all")
-def test_soft_delete_keeps_the_row_for_read_deleted_yes_and_only(db, admin_ctx):
-    gone = make_service(db, admin_ctx, host="gone")
-    kept = make_service(db, admin_ctx, host="kept")
-    db.service_destroy(admin_ctx, gone.id)
-    assert [s.id for s in db.service_get_all(admin_ctx)] == [kept.id]
+def test_soft_delete_keeps_the_row_for_read_deleted_yes_and_only(novadb_db, novadb_admin_ctx):
+    gone = make_service(novadb_db, novadb_admin_ctx, host="gone")
+    kept = make_service(novadb_db, novadb_admin_ctx, host="kept")
+    novadb_db.service_destroy(novadb_admin_ctx, gone.id)
+    assert [s.id for s in novadb_db.service_get_all(novadb_admin_ctx)] == [kept.id]
     with pytest.raises(exception.ServiceNotFound):
-        db.service_get(admin_ctx, gone.id)
+        novadb_db.service_get(novadb_admin_ctx, gone.id)
     yes = context.get_admin_context(read_deleted="yes")
     only = context.get_admin_context(read_deleted="only")
-    assert [s.id for s in db.service_get_all(yes)] == [gone.id, kept.id]
-    assert [s.id for s in db.service_get_all(only)] == [gone.id]
-    row = db.service_get(yes, gone.id)
+    assert [s.id for s in novadb_db.service_get_all(yes)] == [gone.id, kept.id]
+    assert [s.id for s in novadb_db.service_get_all(only)] == [gone.id]
+    row = novadb_db.service_get(yes, gone.id)
     assert row.deleted is True
     assert isinstance(row.deleted_at, datetime.datetime)
     assert row.updated_at is None  # a soft delete leaves updated_at alone
@@ -250,15 +250,15 @@ def test_read_deleted_must_be_no_yes_or_only():
 # -- context checks -------------------------------------------------------------------------
 
 @pytest.mark.covers("service_get_all", "instance_get_all_by_filters")
-def test_context_guards(db, admin_ctx, user_ctx):
+def test_context_guards(novadb_db, novadb_admin_ctx, novadb_user_ctx):
     with pytest.raises(exception.NotAuthorized):
-        db.service_get_all(None)
+        novadb_db.service_get_all(None)
     with pytest.raises(exception.AdminRequired):
-        db.service_get_all(user_ctx)
+        novadb_db.service_get_all(novadb_user_ctx)
     incomplete = context.RequestContext("user", None)
     with pytest.raises(exception.NotAuthorized):
-        db.instance_get_all_by_filters(incomplete, {})
-    assert db.instance_get_all_by_filters(user_ctx, {}) == []
+        novadb_db.instance_get_all_by_filters(incomplete, {})
+    assert novadb_db.instance_get_all_by_filters(novadb_user_ctx, {}) == []
 
 
 def test_elevated_copies_the_roles():
@@ -272,12 +272,12 @@ def test_elevated_copies_the_roles():
 # -- project scoping --------------------------------------------------------------------------
 
 @pytest.mark.covers("instance_create", "instance_get_by_uuid", "instance_get_all_by_filters")
-def test_a_user_context_sees_only_its_projects_rows(db, admin_ctx, user_ctx, other_ctx):
-    mine = db.instance_create(user_ctx, {"project_id": user_ctx.project_id})
-    theirs = db.instance_create(other_ctx, {"project_id": other_ctx.project_id})
-    assert db.instance_get_by_uuid(user_ctx, mine.uuid).id == mine.id
+def test_a_user_context_sees_only_its_projects_rows(novadb_db, novadb_admin_ctx, novadb_user_ctx, novadb_other_ctx):
+    mine = novadb_db.instance_create(novadb_user_ctx, {"project_id": novadb_user_ctx.project_id})
+    theirs = novadb_db.instance_create(novadb_other_ctx, {"project_id": novadb_other_ctx.project_id})
+    assert novadb_db.instance_get_by_uuid(novadb_user_ctx, mine.uuid).id == mine.id
     with pytest.raises(exception.InstanceNotFound):
-        db.instance_get_by_uuid(user_ctx, theirs.uuid)
-    assert [i.uuid for i in db.instance_get_all_by_filters(user_ctx, {})] == [mine.uuid]
-    seen = {i.uuid for i in db.instance_get_all_by_filters(admin_ctx, {})}
+        novadb_db.instance_get_by_uuid(novadb_user_ctx, theirs.uuid)
+    assert [i.uuid for i in novadb_db.instance_get_all_by_filters(novadb_user_ctx, {})] == [mine.uuid]
+    seen = {i.uuid for i in novadb_db.instance_get_all_by_filters(novadb_admin_ctx, {})}
     assert seen == {mine.uuid, theirs.uuid}

@@ -31,20 +31,20 @@ def _stats(record):
     return [(s["key"], s["value"]) for s in record["stats"]]
 
 
-def _node_state(db):
-    return db.compute_node_get_all(h.admin("yes"))
+def _node_state(novadb_db):
+    return novadb_db.compute_node_get_all(h.admin("yes"))
 
 
 # -- compute_node_create -------------------------------------------------------------------
 
 @covers("compute_node_create")
-def test_compute_node_create_returns_the_node_with_its_stats(db, admin_ctx):
-    service = make_service(db, admin_ctx)
+def test_compute_node_create_returns_the_node_with_its_stats(novadb_db, novadb_admin_ctx):
+    service = make_service(novadb_db, novadb_admin_ctx)
     stats = {"num_instances": 3, "num_proj_12345": 2, "num_vm_building": "1"}
     values = compute_node_values(service_id=service.id, free_ram_mb=1024,
                                  free_disk_gb=2048, running_vms=3, current_workload=1,
                                  stats=stats)
-    node = db.compute_node_create(admin_ctx, values)
+    node = novadb_db.compute_node_create(novadb_admin_ctx, values)
     h.assert_record(node, COMPUTE_NODE, stats=list)
     h.assert_new(node)
     assert (node.free_ram_mb, node.free_disk_gb, node.running_vms, node.current_workload) \
@@ -56,35 +56,35 @@ def test_compute_node_create_returns_the_node_with_its_stats(db, admin_ctx):
     for stat in node.stats:
         h.assert_new(stat)
     assert values["stats"] is stats and "stats" in values
-    assert _columns(db.compute_node_get(admin_ctx, node.id)) == _columns(node)
+    assert _columns(novadb_db.compute_node_get(novadb_admin_ctx, node.id)) == _columns(node)
 
 
 @covers("compute_node_create", "compute_node_update")
-def test_compute_node_stats_store_values_as_text(db, admin_ctx):
-    node = make_compute_node(db, admin_ctx, stats={"int": 3, "float": 1.5, "bool": True,
+def test_compute_node_stats_store_values_as_text(novadb_db, novadb_admin_ctx):
+    node = make_compute_node(novadb_db, novadb_admin_ctx, stats={"int": 3, "float": 1.5, "bool": True,
                                                    "text": "x", "none": None, 7: "seven"})
     expected = [("int", "3"), ("float", "1.5"), ("bool", "True"), ("text", "x"),
                 ("none", None), ("7", "seven")]
     assert _stats(node) == expected
-    assert _stats(db.compute_node_get(admin_ctx, node.id)) == expected
-    got = db.compute_node_update(admin_ctx, node.id, {"stats": {"int": 4, "none": 0}})
+    assert _stats(novadb_db.compute_node_get(novadb_admin_ctx, node.id)) == expected
+    got = novadb_db.compute_node_update(novadb_admin_ctx, node.id, {"stats": {"int": 4, "none": 0}})
     assert _stats(got)[0] == ("int", "4")
     assert _stats(got)[4] == ("none", "0")
 
 
 @covers("compute_node_create")
-def test_compute_node_create_without_stats_has_none(db, admin_ctx):
-    node = make_compute_node(db, admin_ctx)
+def test_compute_node_create_without_stats_has_none(novadb_db, novadb_admin_ctx):
+    node = make_compute_node(novadb_db, novadb_admin_ctx)
     assert node.stats == []
-    assert make_compute_node(db, admin_ctx, stats={}).stats == []
-    assert make_compute_node(db, admin_ctx, stats=None).stats == []
+    assert make_compute_node(novadb_db, novadb_admin_ctx, stats={}).stats == []
+    assert make_compute_node(novadb_db, novadb_admin_ctx, stats=None).stats == []
 
 
 @covers("compute_node_create")
-def test_compute_node_create_does_not_check_the_service(db, admin_ctx):
-    node = db.compute_node_create(admin_ctx, compute_node_values(service_id=12345))
+def test_compute_node_create_does_not_check_the_service(novadb_db, novadb_admin_ctx):
+    node = novadb_db.compute_node_create(novadb_admin_ctx, compute_node_values(service_id=12345))
     assert node.service_id == 12345
-    assert db.compute_node_get(admin_ctx, node.id).service is None
+    assert novadb_db.compute_node_get(novadb_admin_ctx, node.id).service is None
 
 
 @covers("compute_node_create")
@@ -105,34 +105,34 @@ def test_compute_node_create_does_not_check_the_service(db, admin_ctx):
 ], ids=["nova-host-key", "relation-key", "not-null", "int-text", "text-not-null", "too-long",
         "int-range", "stats-list", "stats-text", "stat-key-too-long", "stat-value-too-long",
         "stat-value-list", "stat-key-none"])
-def test_compute_node_create_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad):
-    service = make_service(db, admin_ctx)
+def test_compute_node_create_rejects_bad_values_and_writes_nothing(novadb_db, novadb_admin_ctx, bad):
+    service = make_service(novadb_db, novadb_admin_ctx)
     values = compute_node_values(service_id=service.id, **bad)
-    with h.writes_nothing(lambda: _node_state(db)):
+    with h.writes_nothing(lambda: _node_state(novadb_db)):
         with h.raises_invalid():
-            db.compute_node_create(admin_ctx, values)
-    assert _node_state(db) == []
+            novadb_db.compute_node_create(novadb_admin_ctx, values)
+    assert _node_state(novadb_db) == []
 
 
 @covers("compute_node_create")
-def test_compute_node_create_requires_every_not_null_column(db, admin_ctx):
+def test_compute_node_create_requires_every_not_null_column(novadb_db, novadb_admin_ctx):
     for column in ("service_id", "vcpus", "memory_mb", "local_gb", "vcpus_used",
                    "memory_mb_used", "local_gb_used", "hypervisor_type",
                    "hypervisor_version", "cpu_info"):
         values = compute_node_values()
         del values[column]
         with h.raises_invalid():
-            db.compute_node_create(admin_ctx, values)
-    assert _node_state(db) == []
+            novadb_db.compute_node_create(novadb_admin_ctx, values)
+    assert _node_state(novadb_db) == []
 
 
 # -- compute_node_get ----------------------------------------------------------------------
 
 @covers("compute_node_get")
-def test_compute_node_get_returns_the_node_with_service_and_stats(db, admin_ctx):
-    service = make_service(db, admin_ctx)
-    node = make_compute_node(db, admin_ctx, service, stats={"b": 2, "a": 1})
-    got = db.compute_node_get(admin_ctx, node.id)
+def test_compute_node_get_returns_the_node_with_service_and_stats(novadb_db, novadb_admin_ctx):
+    service = make_service(novadb_db, novadb_admin_ctx)
+    node = make_compute_node(novadb_db, novadb_admin_ctx, service, stats={"b": 2, "a": 1})
+    got = novadb_db.compute_node_get(novadb_admin_ctx, node.id)
     h.assert_record(got, COMPUTE_NODE, stats=list, service=dict)
     h.assert_record(got.service, SERVICE)
     assert got.service == service
@@ -142,51 +142,51 @@ def test_compute_node_get_returns_the_node_with_service_and_stats(db, admin_ctx)
 
 
 @covers("compute_node_get")
-def test_compute_node_get_of_an_unknown_id_raises(db, admin_ctx):
+def test_compute_node_get_of_an_unknown_id_raises(novadb_db, novadb_admin_ctx):
     with h.raises(exception.ComputeHostNotFound, host=404):
-        db.compute_node_get(admin_ctx, 404)
+        novadb_db.compute_node_get(novadb_admin_ctx, 404)
     with h.raises(exception.ComputeHostNotFound, host="x"):
-        db.compute_node_get(admin_ctx, "x")
+        novadb_db.compute_node_get(novadb_admin_ctx, "x")
 
 
 @covers("compute_node_get")
-def test_compute_node_get_honours_read_deleted(db, admin_ctx):
-    service = make_service(db, admin_ctx)
-    gone = make_compute_node(db, admin_ctx, service, stats={"a": 1})
-    db.service_destroy(admin_ctx, service.id)
-    live = make_compute_node(db, admin_ctx)
+def test_compute_node_get_honours_read_deleted(novadb_db, novadb_admin_ctx):
+    service = make_service(novadb_db, novadb_admin_ctx)
+    gone = make_compute_node(novadb_db, novadb_admin_ctx, service, stats={"a": 1})
+    novadb_db.service_destroy(novadb_admin_ctx, service.id)
+    live = make_compute_node(novadb_db, novadb_admin_ctx)
     with h.raises(exception.ComputeHostNotFound, host=gone.id):
-        db.compute_node_get(admin_ctx, gone.id)
+        novadb_db.compute_node_get(novadb_admin_ctx, gone.id)
     with h.raises(exception.ComputeHostNotFound, host=live.id):
-        db.compute_node_get(h.admin("only"), live.id)
+        novadb_db.compute_node_get(h.admin("only"), live.id)
     for mode in ("yes", "only"):
-        got = db.compute_node_get(h.admin(mode), gone.id)
+        got = novadb_db.compute_node_get(h.admin(mode), gone.id)
         h.assert_record(got, COMPUTE_NODE, stats=list, service=type(None))
         assert got.deleted is True
         assert got.service is None  # the relation requires a live node
         assert _stats(got) == [("a", "1")]  # stats are the live ones
-    assert db.compute_node_get(h.admin("yes"), live.id).service is not None
+    assert novadb_db.compute_node_get(h.admin("yes"), live.id).service is not None
 
 
 @covers("compute_node_get")
-def test_compute_node_get_needs_no_admin_context(db, admin_ctx, user_ctx):
-    node = make_compute_node(db, admin_ctx)
-    assert db.compute_node_get(user_ctx, node.id).id == node.id
-    assert db.compute_node_get(h.incomplete(), node.id).id == node.id
+def test_compute_node_get_needs_no_admin_context(novadb_db, novadb_admin_ctx, novadb_user_ctx):
+    node = make_compute_node(novadb_db, novadb_admin_ctx)
+    assert novadb_db.compute_node_get(novadb_user_ctx, node.id).id == node.id
+    assert novadb_db.compute_node_get(h.incomplete(), node.id).id == node.id
     with h.raises(exception.NotAuthorized):
-        db.compute_node_get(None, node.id)
+        novadb_db.compute_node_get(None, node.id)
 
 
 # -- compute_node_get_all --------------------------------------------------------------------
 
 @covers("compute_node_get_all")
-def test_compute_node_get_all_lists_nodes_with_service_and_stats(db, admin_ctx):
-    assert db.compute_node_get_all(admin_ctx) == []
-    s1 = make_service(db, admin_ctx, host="host1")
-    s2 = make_service(db, admin_ctx, host="host2")
-    n1 = make_compute_node(db, admin_ctx, s1, stats={"a": 1})
-    n2 = make_compute_node(db, admin_ctx, s2)
-    got = db.compute_node_get_all(admin_ctx)
+def test_compute_node_get_all_lists_nodes_with_service_and_stats(novadb_db, novadb_admin_ctx):
+    assert novadb_db.compute_node_get_all(novadb_admin_ctx) == []
+    s1 = make_service(novadb_db, novadb_admin_ctx, host="host1")
+    s2 = make_service(novadb_db, novadb_admin_ctx, host="host2")
+    n1 = make_compute_node(novadb_db, novadb_admin_ctx, s1, stats={"a": 1})
+    n2 = make_compute_node(novadb_db, novadb_admin_ctx, s2)
+    got = novadb_db.compute_node_get_all(novadb_admin_ctx)
     assert isinstance(got, list)
     assert [n.id for n in got] == [n1.id, n2.id]
     for record in got:
@@ -197,15 +197,15 @@ def test_compute_node_get_all_lists_nodes_with_service_and_stats(db, admin_ctx):
 
 
 @covers("compute_node_get_all")
-def test_compute_node_get_all_honours_read_deleted_and_shows_live_stats(db, admin_ctx):
-    service = make_service(db, admin_ctx)
-    gone = make_compute_node(db, admin_ctx, service, stats={"a": 1, "b": 2})
-    db.compute_node_update(admin_ctx, gone.id, {"stats": {"a": 1}}, prune_stats=True)
-    db.service_destroy(admin_ctx, service.id)
-    live = make_compute_node(db, admin_ctx)
-    assert [n.id for n in db.compute_node_get_all(admin_ctx)] == [live.id]
-    assert [n.id for n in db.compute_node_get_all(h.admin("yes"))] == [gone.id, live.id]
-    only = db.compute_node_get_all(h.admin("only"))
+def test_compute_node_get_all_honours_read_deleted_and_shows_live_stats(novadb_db, novadb_admin_ctx):
+    service = make_service(novadb_db, novadb_admin_ctx)
+    gone = make_compute_node(novadb_db, novadb_admin_ctx, service, stats={"a": 1, "b": 2})
+    novadb_db.compute_node_update(novadb_admin_ctx, gone.id, {"stats": {"a": 1}}, prune_stats=True)
+    novadb_db.service_destroy(novadb_admin_ctx, service.id)
+    live = make_compute_node(novadb_db, novadb_admin_ctx)
+    assert [n.id for n in novadb_db.compute_node_get_all(novadb_admin_ctx)] == [live.id]
+    assert [n.id for n in novadb_db.compute_node_get_all(h.admin("yes"))] == [gone.id, live.id]
+    only = novadb_db.compute_node_get_all(h.admin("only"))
     assert [n.id for n in only] == [gone.id]
     assert only[0].service is None
     assert _stats(only[0]) == [("a", "1")]
@@ -214,48 +214,48 @@ def test_compute_node_get_all_honours_read_deleted_and_shows_live_stats(db, admi
 # -- compute_node_get_by_host ----------------------------------------------------------------
 
 @covers("compute_node_get_by_host")
-def test_compute_node_get_by_host_returns_the_first_live_node_without_relations(db, admin_ctx):
-    compute = make_service(db, admin_ctx, host="host1")
-    first = make_compute_node(db, admin_ctx, compute, stats={"a": 1})
-    make_compute_node(db, admin_ctx, compute)
-    other = make_service(db, admin_ctx, host="host2", topic="network", disabled=True)
-    other_node = make_compute_node(db, admin_ctx, other)
+def test_compute_node_get_by_host_returns_the_first_live_node_without_relations(novadb_db, novadb_admin_ctx):
+    compute = make_service(novadb_db, novadb_admin_ctx, host="host1")
+    first = make_compute_node(novadb_db, novadb_admin_ctx, compute, stats={"a": 1})
+    make_compute_node(novadb_db, novadb_admin_ctx, compute)
+    other = make_service(novadb_db, novadb_admin_ctx, host="host2", topic="network", disabled=True)
+    other_node = make_compute_node(novadb_db, novadb_admin_ctx, other)
     for mode in ("no", "yes", "only"):
-        got = db.compute_node_get_by_host(h.admin(mode), "host1")
+        got = novadb_db.compute_node_get_by_host(h.admin(mode), "host1")
         h.assert_record(got, COMPUTE_NODE)
         assert got == _columns(first)
-    assert db.compute_node_get_by_host(admin_ctx, "host2").id == other_node.id
-    assert db.compute_node_get_by_host(admin_ctx, "nowhere") is None
+    assert novadb_db.compute_node_get_by_host(novadb_admin_ctx, "host2").id == other_node.id
+    assert novadb_db.compute_node_get_by_host(novadb_admin_ctx, "nowhere") is None
 
 
 @covers("compute_node_get_by_host")
-def test_compute_node_get_by_host_needs_a_live_node_of_a_live_service(db, admin_ctx):
-    gone_service = make_service(db, admin_ctx, host="host1", topic="network")
-    make_compute_node(db, admin_ctx, gone_service)  # stays live: topic is not compute
-    db.service_destroy(admin_ctx, gone_service.id)
-    live_service = make_service(db, admin_ctx, host="host2")
-    db.compute_node_create(admin_ctx, compute_node_values(service_id=live_service.id,
+def test_compute_node_get_by_host_needs_a_live_node_of_a_live_service(novadb_db, novadb_admin_ctx):
+    gone_service = make_service(novadb_db, novadb_admin_ctx, host="host1", topic="network")
+    make_compute_node(novadb_db, novadb_admin_ctx, gone_service)  # stays live: topic is not compute
+    novadb_db.service_destroy(novadb_admin_ctx, gone_service.id)
+    live_service = make_service(novadb_db, novadb_admin_ctx, host="host2")
+    novadb_db.compute_node_create(novadb_admin_ctx, compute_node_values(service_id=live_service.id,
                                                           deleted=True))
     for mode in ("no", "yes", "only"):
-        assert db.compute_node_get_by_host(h.admin(mode), "host1") is None
-        assert db.compute_node_get_by_host(h.admin(mode), "host2") is None
-    later = make_compute_node(db, admin_ctx, live_service)
-    assert db.compute_node_get_by_host(admin_ctx, "host2").id == later.id
+        assert novadb_db.compute_node_get_by_host(h.admin(mode), "host1") is None
+        assert novadb_db.compute_node_get_by_host(h.admin(mode), "host2") is None
+    later = make_compute_node(novadb_db, novadb_admin_ctx, live_service)
+    assert novadb_db.compute_node_get_by_host(novadb_admin_ctx, "host2").id == later.id
 
 
 @covers("compute_node_get_by_host")
-def test_compute_node_get_by_host_needs_no_admin_context(db, admin_ctx, user_ctx):
-    node = make_compute_node(db, admin_ctx)
-    assert db.compute_node_get_by_host(user_ctx, "host1").id == node.id
-    assert db.compute_node_get_by_host(h.incomplete(), "host1").id == node.id
+def test_compute_node_get_by_host_needs_no_admin_context(novadb_db, novadb_admin_ctx, novadb_user_ctx):
+    node = make_compute_node(novadb_db, novadb_admin_ctx)
+    assert novadb_db.compute_node_get_by_host(novadb_user_ctx, "host1").id == node.id
+    assert novadb_db.compute_node_get_by_host(h.incomplete(), "host1").id == node.id
     with h.raises(exception.NotAuthorized):
-        db.compute_node_get_by_host(None, "host1")
+        novadb_db.compute_node_get_by_host(None, "host1")
 
 
 # -- compute_node_search_by_hypervisor -------------------------------------------------------
 
-def _search(db, ctx, text):
-    found = db.compute_node_search_by_hypervisor(ctx, text)
+def _search(novadb_db, ctx, text):
+    found = novadb_db.compute_node_search_by_hypervisor(ctx, text)
     assert isinstance(found, list)
     for record in found:
         h.assert_record(record, COMPUTE_NODE, service=(dict, type(None)))
@@ -263,117 +263,117 @@ def _search(db, ctx, text):
 
 
 @covers("compute_node_search_by_hypervisor")
-def test_compute_node_search_by_hypervisor_matches_substrings(db, admin_ctx):
-    service = make_service(db, admin_ctx)
+def test_compute_node_search_by_hypervisor_matches_substrings(novadb_db, novadb_admin_ctx):
+    service = make_service(novadb_db, novadb_admin_ctx)
     for name in ("Node1.Example.org", "node2.example.org", "other", None, "a%b_c",
                  "nodé", "node12"):
-        make_compute_node(db, admin_ctx, service, hypervisor_hostname=name)
-    assert _search(db, admin_ctx, "node") == ["Node1.Example.org", "node2.example.org",
+        make_compute_node(novadb_db, novadb_admin_ctx, service, hypervisor_hostname=name)
+    assert _search(novadb_db, novadb_admin_ctx, "node") == ["Node1.Example.org", "node2.example.org",
                                                "node12"]
-    assert _search(db, admin_ctx, "NODE1") == ["Node1.Example.org", "node12"]
-    assert _search(db, admin_ctx, "EXAMPLE.ORG") == ["Node1.Example.org", "node2.example.org"]
+    assert _search(novadb_db, novadb_admin_ctx, "NODE1") == ["Node1.Example.org", "node12"]
+    assert _search(novadb_db, novadb_admin_ctx, "EXAMPLE.ORG") == ["Node1.Example.org", "node2.example.org"]
     # % and _ are literal characters, not wildcards.
-    assert _search(db, admin_ctx, "%") == ["a%b_c"]
-    assert _search(db, admin_ctx, "_") == ["a%b_c"]
-    assert _search(db, admin_ctx, "a%b_") == ["a%b_c"]
-    assert _search(db, admin_ctx, "n%e") == []
-    assert _search(db, admin_ctx, "n_de") == []
+    assert _search(novadb_db, novadb_admin_ctx, "%") == ["a%b_c"]
+    assert _search(novadb_db, novadb_admin_ctx, "_") == ["a%b_c"]
+    assert _search(novadb_db, novadb_admin_ctx, "a%b_") == ["a%b_c"]
+    assert _search(novadb_db, novadb_admin_ctx, "n%e") == []
+    assert _search(novadb_db, novadb_admin_ctx, "n_de") == []
     # Case folding is ASCII only.
-    assert _search(db, admin_ctx, "NODé") == ["nodé"]
-    assert _search(db, admin_ctx, "NODÉ") == []
+    assert _search(novadb_db, novadb_admin_ctx, "NODé") == ["nodé"]
+    assert _search(novadb_db, novadb_admin_ctx, "NODÉ") == []
     # NULL never matches, not even the empty string.
-    assert len(_search(db, admin_ctx, "")) == 6
-    assert _search(db, admin_ctx, "zzz") == []
+    assert len(_search(novadb_db, novadb_admin_ctx, "")) == 6
+    assert _search(novadb_db, novadb_admin_ctx, "zzz") == []
     # A number is searched as its text; other non-text arguments match nothing.
-    assert _search(db, admin_ctx, 12) == ["node12"]
-    assert _search(db, admin_ctx, None) == []
+    assert _search(novadb_db, novadb_admin_ctx, 12) == ["node12"]
+    assert _search(novadb_db, novadb_admin_ctx, None) == []
 
 
 @covers("compute_node_search_by_hypervisor")
-def test_compute_node_search_by_hypervisor_loads_the_service_only(db, admin_ctx):
-    service = make_service(db, admin_ctx)
-    make_compute_node(db, admin_ctx, service, hypervisor_hostname="hv1", stats={"a": 1})
-    [got] = db.compute_node_search_by_hypervisor(admin_ctx, "hv")
+def test_compute_node_search_by_hypervisor_loads_the_service_only(novadb_db, novadb_admin_ctx):
+    service = make_service(novadb_db, novadb_admin_ctx)
+    make_compute_node(novadb_db, novadb_admin_ctx, service, hypervisor_hostname="hv1", stats={"a": 1})
+    [got] = novadb_db.compute_node_search_by_hypervisor(novadb_admin_ctx, "hv")
     h.assert_record(got, COMPUTE_NODE, service=dict)
     assert got.service == service
 
 
 @covers("compute_node_search_by_hypervisor")
-def test_compute_node_search_by_hypervisor_honours_read_deleted(db, admin_ctx):
-    service = make_service(db, admin_ctx)
-    make_compute_node(db, admin_ctx, service, hypervisor_hostname="hv-gone")
-    db.service_destroy(admin_ctx, service.id)
-    make_compute_node(db, admin_ctx, hypervisor_hostname="hv-live")
-    assert _search(db, admin_ctx, "hv") == ["hv-live"]
-    assert _search(db, h.admin("yes"), "hv") == ["hv-gone", "hv-live"]
-    assert _search(db, h.admin("only"), "hv") == ["hv-gone"]
-    assert db.compute_node_search_by_hypervisor(h.admin("only"), "hv")[0].service is None
+def test_compute_node_search_by_hypervisor_honours_read_deleted(novadb_db, novadb_admin_ctx):
+    service = make_service(novadb_db, novadb_admin_ctx)
+    make_compute_node(novadb_db, novadb_admin_ctx, service, hypervisor_hostname="hv-gone")
+    novadb_db.service_destroy(novadb_admin_ctx, service.id)
+    make_compute_node(novadb_db, novadb_admin_ctx, hypervisor_hostname="hv-live")
+    assert _search(novadb_db, novadb_admin_ctx, "hv") == ["hv-live"]
+    assert _search(novadb_db, h.admin("yes"), "hv") == ["hv-gone", "hv-live"]
+    assert _search(novadb_db, h.admin("only"), "hv") == ["hv-gone"]
+    assert novadb_db.compute_node_search_by_hypervisor(h.admin("only"), "hv")[0].service is None
 
 
 # -- compute_node_statistics -----------------------------------------------------------------
 
 @covers("compute_node_statistics")
-def test_compute_node_statistics_of_no_nodes_is_zero(db, admin_ctx):
-    stats = db.compute_node_statistics(admin_ctx)
+def test_compute_node_statistics_of_no_nodes_is_zero(novadb_db, novadb_admin_ctx):
+    stats = novadb_db.compute_node_statistics(novadb_admin_ctx)
     assert stats == {key: 0 for key in STATISTICS_KEYS}
     assert all(type(v) is int for v in stats.values())
 
 
 @covers("compute_node_statistics")
-def test_compute_node_statistics_sums_live_nodes(db, admin_ctx):
-    service = make_service(db, admin_ctx, topic="network")
-    make_compute_node(db, admin_ctx, service, vcpus=4, memory_mb=2048, local_gb=100,
+def test_compute_node_statistics_sums_live_nodes(novadb_db, novadb_admin_ctx):
+    service = make_service(novadb_db, novadb_admin_ctx, topic="network")
+    make_compute_node(novadb_db, novadb_admin_ctx, service, vcpus=4, memory_mb=2048, local_gb=100,
                       vcpus_used=1, memory_mb_used=512, local_gb_used=10,
                       free_ram_mb=1536, free_disk_gb=90, current_workload=2,
                       running_vms=1, disk_available_least=80)
-    make_compute_node(db, admin_ctx, service, vcpus=8, memory_mb=4096, local_gb=200,
+    make_compute_node(novadb_db, novadb_admin_ctx, service, vcpus=8, memory_mb=4096, local_gb=200,
                       vcpus_used=2, memory_mb_used=1024, local_gb_used=20,
                       free_ram_mb=None, free_disk_gb=None, current_workload=None,
                       running_vms=None, disk_available_least=None)
-    db.compute_node_create(admin_ctx, compute_node_values(service_id=service.id,
+    novadb_db.compute_node_create(novadb_admin_ctx, compute_node_values(service_id=service.id,
                                                           vcpus=100, deleted=True))
     expected = {"count": 2, "vcpus": 12, "memory_mb": 6144, "local_gb": 300,
                 "vcpus_used": 3, "memory_mb_used": 1536, "local_gb_used": 30,
                 "free_ram_mb": 1536, "free_disk_gb": 90, "current_workload": 2,
                 "running_vms": 1, "disk_available_least": 80}
-    for ctx in (admin_ctx, h.admin("yes"), h.admin("only")):
-        stats = db.compute_node_statistics(ctx)
+    for ctx in (novadb_admin_ctx, h.admin("yes"), h.admin("only")):
+        stats = novadb_db.compute_node_statistics(ctx)
         assert stats == expected
         assert all(type(v) is int for v in stats.values())
 
 
 @covers("compute_node_statistics")
-def test_compute_node_statistics_needs_no_admin_context(db, admin_ctx, user_ctx):
-    make_compute_node(db, admin_ctx, vcpus=3)
-    assert db.compute_node_statistics(user_ctx)["vcpus"] == 3
-    assert db.compute_node_statistics(h.incomplete())["count"] == 1
+def test_compute_node_statistics_needs_no_admin_context(novadb_db, novadb_admin_ctx, novadb_user_ctx):
+    make_compute_node(novadb_db, novadb_admin_ctx, vcpus=3)
+    assert novadb_db.compute_node_statistics(novadb_user_ctx)["vcpus"] == 3
+    assert novadb_db.compute_node_statistics(h.incomplete())["count"] == 1
     with h.raises(exception.NotAuthorized):
-        db.compute_node_statistics(None)
+        novadb_db.compute_node_statistics(None)
 
 
 # -- compute_node_update ---------------------------------------------------------------------
 
 @covers("compute_node_update")
-def test_compute_node_update_sets_columns_and_returns_the_node(db, admin_ctx):
-    service = make_service(db, admin_ctx)
-    node = make_compute_node(db, admin_ctx, service, stats={"a": 1})
+def test_compute_node_update_sets_columns_and_returns_the_node(novadb_db, novadb_admin_ctx):
+    service = make_service(novadb_db, novadb_admin_ctx)
+    node = make_compute_node(novadb_db, novadb_admin_ctx, service, stats={"a": 1})
     values = {"vcpus_used": 2, "hypervisor_hostname": "renamed"}
-    got = db.compute_node_update(admin_ctx, node.id, values)
+    got = novadb_db.compute_node_update(novadb_admin_ctx, node.id, values)
     assert values == {"vcpus_used": 2, "hypervisor_hostname": "renamed"}
     h.assert_record(got, COMPUTE_NODE, stats=list, service=dict)
     h.assert_updated(got, node)
     assert (got.vcpus_used, got.hypervisor_hostname, got.vcpus) == (2, "renamed", node.vcpus)
     assert got.service == service
     assert _stats(got) == [("a", "1")]
-    assert got == db.compute_node_get(admin_ctx, node.id)
+    assert got == novadb_db.compute_node_get(novadb_admin_ctx, node.id)
 
 
 @covers("compute_node_update")
-def test_compute_node_update_upserts_stats_in_place(db, admin_ctx):
-    node = make_compute_node(db, admin_ctx, stats={"a": 1, "b": 2})
+def test_compute_node_update_upserts_stats_in_place(novadb_db, novadb_admin_ctx):
+    node = make_compute_node(novadb_db, novadb_admin_ctx, stats={"a": 1, "b": 2})
     ids = {s["key"]: s["id"] for s in node.stats}
     values = {"stats": {"a": 5, "c": 3}}
-    got = db.compute_node_update(admin_ctx, node.id, values)
+    got = novadb_db.compute_node_update(novadb_admin_ctx, node.id, values)
     assert values == {"stats": {"a": 5, "c": 3}}
     assert _stats(got) == [("a", "5"), ("b", "2"), ("c", "3")]
     assert [s["id"] for s in got.stats][:2] == [ids["a"], ids["b"]]
@@ -384,53 +384,53 @@ def test_compute_node_update_upserts_stats_in_place(db, admin_ctx):
 
 
 @covers("compute_node_update")
-def test_compute_node_update_prunes_stats_not_given(db, admin_ctx):
-    node = make_compute_node(db, admin_ctx, stats={"a": 1, "b": 2, "c": 3})
+def test_compute_node_update_prunes_stats_not_given(novadb_db, novadb_admin_ctx):
+    node = make_compute_node(novadb_db, novadb_admin_ctx, stats={"a": 1, "b": 2, "c": 3})
     kept_id = node.stats[1]["id"]
-    got = db.compute_node_update(admin_ctx, node.id, {"stats": {"b": 2}}, prune_stats=True)
+    got = novadb_db.compute_node_update(novadb_admin_ctx, node.id, {"stats": {"b": 2}}, prune_stats=True)
     assert _stats(got) == [("b", "2")]
     assert got.stats[0]["id"] == kept_id
-    assert _stats(db.compute_node_get(h.admin("yes"), node.id)) == [("b", "2")]
+    assert _stats(novadb_db.compute_node_get(h.admin("yes"), node.id)) == [("b", "2")]
     # Without a stats key, pruning removes every stat.
-    got = db.compute_node_update(admin_ctx, node.id, {"vcpus": 4}, prune_stats=True)
+    got = novadb_db.compute_node_update(novadb_admin_ctx, node.id, {"vcpus": 4}, prune_stats=True)
     assert got.stats == []
     assert got.vcpus == 4
     # Re-adding a pruned key gives a live stat again.
-    got = db.compute_node_update(admin_ctx, node.id, {"stats": {"a": "x"}})
+    got = novadb_db.compute_node_update(novadb_admin_ctx, node.id, {"stats": {"a": "x"}})
     assert _stats(got) == [("a", "x")]
 
 
 @covers("compute_node_update")
-def test_compute_node_update_without_prune_keeps_other_stats(db, admin_ctx):
-    node = make_compute_node(db, admin_ctx, stats={"a": 1})
-    got = db.compute_node_update(admin_ctx, node.id, {"vcpus": 9})
+def test_compute_node_update_without_prune_keeps_other_stats(novadb_db, novadb_admin_ctx):
+    node = make_compute_node(novadb_db, novadb_admin_ctx, stats={"a": 1})
+    got = novadb_db.compute_node_update(novadb_admin_ctx, node.id, {"vcpus": 9})
     assert _stats(got) == [("a", "1")]
 
 
 @covers("compute_node_update")
-def test_compute_node_update_of_an_unknown_id_raises_and_writes_nothing(db, admin_ctx):
-    make_compute_node(db, admin_ctx, stats={"a": 1})
-    with h.writes_nothing(lambda: _node_state(db)):
+def test_compute_node_update_of_an_unknown_id_raises_and_writes_nothing(novadb_db, novadb_admin_ctx):
+    make_compute_node(novadb_db, novadb_admin_ctx, stats={"a": 1})
+    with h.writes_nothing(lambda: _node_state(novadb_db)):
         with h.raises(exception.ComputeHostNotFound, host=99):
-            db.compute_node_update(admin_ctx, 99, {"vcpus": 1, "stats": {"a": 2}},
+            novadb_db.compute_node_update(novadb_admin_ctx, 99, {"vcpus": 1, "stats": {"a": 2}},
                                    prune_stats=True)
 
 
 @covers("compute_node_update")
-def test_compute_node_update_honours_read_deleted(db, admin_ctx):
-    service = make_service(db, admin_ctx)
-    gone = make_compute_node(db, admin_ctx, service)
-    db.service_destroy(admin_ctx, service.id)
-    live = make_compute_node(db, admin_ctx)
+def test_compute_node_update_honours_read_deleted(novadb_db, novadb_admin_ctx):
+    service = make_service(novadb_db, novadb_admin_ctx)
+    gone = make_compute_node(novadb_db, novadb_admin_ctx, service)
+    novadb_db.service_destroy(novadb_admin_ctx, service.id)
+    live = make_compute_node(novadb_db, novadb_admin_ctx)
     with h.raises(exception.ComputeHostNotFound, host=gone.id):
-        db.compute_node_update(admin_ctx, gone.id, {"vcpus": 1})
+        novadb_db.compute_node_update(novadb_admin_ctx, gone.id, {"vcpus": 1})
     with h.raises(exception.ComputeHostNotFound, host=live.id):
-        db.compute_node_update(h.admin("only"), live.id, {"vcpus": 1})
-    got = db.compute_node_update(h.admin("yes"), gone.id, {"vcpus": 7, "stats": {"a": 1}})
+        novadb_db.compute_node_update(h.admin("only"), live.id, {"vcpus": 1})
+    got = novadb_db.compute_node_update(h.admin("yes"), gone.id, {"vcpus": 7, "stats": {"a": 1}})
     assert (got.vcpus, got.deleted, got.service) == (7, True, None)
     assert _stats(got) == [("a", "1")]
-    assert db.compute_node_update(h.admin("only"), gone.id, {"vcpus": 8}).vcpus == 8
-    assert db.compute_node_get(admin_ctx, live.id).vcpus == live.vcpus
+    assert novadb_db.compute_node_update(h.admin("only"), gone.id, {"vcpus": 8}).vcpus == 8
+    assert novadb_db.compute_node_get(novadb_admin_ctx, live.id).vcpus == live.vcpus
 
 
 @covers("compute_node_update")
@@ -439,11 +439,11 @@ def test_compute_node_update_honours_read_deleted(db, admin_ctx):
     {"stats": ["a"]}, {"stats": {"a": "v" * 256}}, {"deleted": None},
 ], ids=["unknown-key", "not-null", "int-text", "text-complex", "stats-list",
         "stat-too-long", "deleted-none"])
-def test_compute_node_update_rejects_bad_values_and_writes_nothing(db, admin_ctx, bad):
-    node = make_compute_node(db, admin_ctx, stats={"a": 1, "b": 2})
-    with h.writes_nothing(lambda: _node_state(db)):
+def test_compute_node_update_rejects_bad_values_and_writes_nothing(novadb_db, novadb_admin_ctx, bad):
+    node = make_compute_node(novadb_db, novadb_admin_ctx, stats={"a": 1, "b": 2})
+    with h.writes_nothing(lambda: _node_state(novadb_db)):
         with h.raises_invalid():
-            db.compute_node_update(admin_ctx, node.id,
+            novadb_db.compute_node_update(novadb_admin_ctx, node.id,
                                    {"vcpus": 64, "stats": {"a": 9}, **bad}, prune_stats=True)
 
 
@@ -458,7 +458,7 @@ GUARDED = {
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=covers(n)) for n in GUARDED])
-def test_admin_only_compute_node_functions_refuse_other_contexts(db, admin_ctx, user_ctx,
+def test_admin_only_compute_node_functions_refuse_other_contexts(novadb_db, novadb_admin_ctx, novadb_user_ctx,
                                                                  name):
-    args = GUARDED[name](make_compute_node(db, admin_ctx, stats={"a": 1}))
-    h.assert_guarded(getattr(db, name), args, "admin", lambda: hosts_state(db))
+    args = GUARDED[name](make_compute_node(novadb_db, novadb_admin_ctx, stats={"a": 1}))
+    h.assert_guarded(getattr(novadb_db, name), args, "admin", lambda: hosts_state(novadb_db))

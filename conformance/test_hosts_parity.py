@@ -157,8 +157,8 @@ def run_sequence(api: Any, ctx: Any) -> list[tuple[str, Any]]:
 
 
 @pytest.mark.covers(*HOSTS_FUNCTIONS)
-def test_hosts_results_match_the_memory_reference(db, admin_ctx):
-    tested = parity.normalized(run_sequence(db, admin_ctx), ERROR_IDS)
+def test_hosts_results_match_the_memory_reference(novadb_db, novadb_admin_ctx):
+    tested = parity.normalized(run_sequence(novadb_db, novadb_admin_ctx), ERROR_IDS)
     golden = parity.normalized(parity.reference(lambda driver: run_sequence(driver, h.admin())),
                                ERROR_IDS)
     assert {label for label, _ in golden} == set(HOSTS_FUNCTIONS)

@@ -655,8 +655,8 @@ def _reference() -> list[tuple[str, Any]]:
 
 
 @pytest.mark.covers(*INSTANCES_FUNCTIONS, *FLAVORS_FUNCTIONS, *CONSTRAINT_FUNCTIONS)
-def test_instances_and_flavors_results_match_the_memory_reference(db, admin_ctx):
-    tested = parity.normalized(run_sequence(db, admin_ctx, db), ERROR_IDS)
+def test_instances_and_flavors_results_match_the_memory_reference(novadb_db, novadb_admin_ctx):
+    tested = parity.normalized(run_sequence(novadb_db, novadb_admin_ctx, novadb_db), ERROR_IDS)
     golden = parity.normalized(_reference(), ERROR_IDS)
     assert {label for label, _ in golden} == set(INSTANCES_FUNCTIONS + FLAVORS_FUNCTIONS)
     parity.compare(tested, golden)
@@ -668,8 +668,8 @@ def test_instances_and_flavors_results_match_the_memory_reference(db, admin_ctx)
                     "instance_metadata_get", "instance_fault_get_by_instance_uuids",
                     "instance_info_cache_update", "instance_metadata_update",
                     "instance_test_and_set", "instance_destroy", *CONSTRAINT_FUNCTIONS)
-def test_edge_values_match_the_memory_reference(db, admin_ctx):
-    tested = parity.normalized(run_value_edges(db, admin_ctx, db))
+def test_edge_values_match_the_memory_reference(novadb_db, novadb_admin_ctx):
+    tested = parity.normalized(run_value_edges(novadb_db, novadb_admin_ctx, novadb_db))
     golden = parity.normalized(parity.reference(
         lambda driver: run_value_edges(driver, h.admin(), novadb.api)))
     parity.compare(tested, golden)

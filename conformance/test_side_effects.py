@@ -13,7 +13,7 @@ from novadb.conformance.builders.instances import INSTANCE_ID_MAPPING, SECURITY_
 
 covers = pytest.mark.covers
 
-PROJECT = "fake-project"  # the project of the user_ctx fixture
+PROJECT = "fake-project"  # the project of the novadb_user_ctx fixture
 OTHER = "other-project"  # the project of the other_ctx fixture
 CALLERS = 8
 
@@ -26,25 +26,25 @@ FUNCTIONS = ("security_group_ensure_default", "ec2_instance_create",
 
 @covers(*FUNCTIONS)
 @pytest.mark.parametrize("function", FUNCTIONS)
-def test_side_effect_functions_take_any_context(db, user_ctx, function):
+def test_side_effect_functions_take_any_context(novadb_db, novadb_user_ctx, function):
     uuid = h.new_uuid()
-    mapping = db.ec2_instance_create(h.admin(), uuid)
+    mapping = novadb_db.ec2_instance_create(h.admin(), uuid)
     args = {"security_group_ensure_default": (), "ec2_instance_create": (h.new_uuid(),),
             "get_ec2_instance_id_by_uuid": (uuid,),
             "get_instance_uuid_by_ec2_id": (mapping.id,)}[function]
-    call = getattr(db, function)
+    call = getattr(novadb_db, function)
     for ctx in (None, h.incomplete(), nova_context.RequestContext(None, PROJECT)):
         with h.raises(exception.NotAuthorized):
             call(ctx, *args)
-    call(user_ctx, *args)
+    call(novadb_user_ctx, *args)
     call(h.admin(), *args)
 
 
 # -- security_group_ensure_default ------------------------------------------------------------
 
 @covers("security_group_ensure_default")
-def test_ensure_default_creates_the_group_of_the_context(db, user_ctx):
-    result = db.security_group_ensure_default(user_ctx)
+def test_ensure_default_creates_the_group_of_the_context(novadb_db, novadb_user_ctx):
+    result = novadb_db.security_group_ensure_default(novadb_user_ctx)
     assert type(result) is tuple and len(result) == 2
     existed, group = result
     assert existed is False
@@ -55,10 +55,10 @@ def test_ensure_default_creates_the_group_of_the_context(db, user_ctx):
 
 
 @covers("security_group_ensure_default")
-def test_ensure_default_returns_the_existing_live_group_without_relations(db, user_ctx):
-    _, created = db.security_group_ensure_default(user_ctx)
+def test_ensure_default_returns_the_existing_live_group_without_relations(novadb_db, novadb_user_ctx):
+    _, created = novadb_db.security_group_ensure_default(novadb_user_ctx)
     other_user = h.user(user_id="someone-else")  # same project, another user
-    existed, found = db.security_group_ensure_default(other_user)
+    existed, found = novadb_db.security_group_ensure_default(other_user)
     assert existed is True
     h.assert_record(found, SECURITY_GROUP)
     assert found == {k: v for k, v in created.items() if k != "rules"}
@@ -66,53 +66,53 @@ def test_ensure_default_returns_the_existing_live_group_without_relations(db, us
 
 
 @covers("security_group_ensure_default")
-def test_ensure_default_is_per_project(db, user_ctx, other_ctx, admin_ctx):
-    _, mine = db.security_group_ensure_default(user_ctx)
-    existed, theirs = db.security_group_ensure_default(other_ctx)
+def test_ensure_default_is_per_project(novadb_db, novadb_user_ctx, novadb_other_ctx, novadb_admin_ctx):
+    _, mine = novadb_db.security_group_ensure_default(novadb_user_ctx)
+    existed, theirs = novadb_db.security_group_ensure_default(novadb_other_ctx)
     assert existed is False
     assert (theirs.project_id, theirs.user_id) == (OTHER, "other-user")
     # a plain admin context: project None (and user None)
-    existed, admins = db.security_group_ensure_default(admin_ctx)
+    existed, admins = novadb_db.security_group_ensure_default(novadb_admin_ctx)
     assert existed is False
     assert (admins.project_id, admins.user_id) == (None, None)
-    assert db.security_group_ensure_default(h.admin())[1].id == admins.id
+    assert novadb_db.security_group_ensure_default(h.admin())[1].id == admins.id
     # an admin context with a project gets (or finds) that project's group
     project_admin = nova_context.RequestContext("boss", PROJECT, is_admin=True)
-    assert db.security_group_ensure_default(project_admin) == (True, {
+    assert novadb_db.security_group_ensure_default(project_admin) == (True, {
         k: v for k, v in mine.items() if k != "rules"})
     assert len({mine.id, theirs.id, admins.id}) == 3
 
 
 @covers("security_group_ensure_default")
-def test_ensure_default_ignores_read_deleted(db):
-    existed, group = db.security_group_ensure_default(h.user("only"))
+def test_ensure_default_ignores_read_deleted(novadb_db):
+    existed, group = novadb_db.security_group_ensure_default(h.user("only"))
     assert existed is False  # 'only' does not hide the absence of a live group...
     for mode in ("only", "yes", "no"):  # ... nor the live group itself
-        existed, again = db.security_group_ensure_default(h.user(mode))
+        existed, again = novadb_db.security_group_ensure_default(h.user(mode))
         assert existed is True and again.id == group.id
 
 
 @covers("security_group_ensure_default")
-def test_a_refused_ensure_default_creates_nothing(db, admin_ctx):
+def test_a_refused_ensure_default_creates_nothing(novadb_db, novadb_admin_ctx):
     for ctx in (None, h.incomplete()):  # project None, like a plain admin's group
         with h.raises(exception.NotAuthorized):
-            db.security_group_ensure_default(ctx)
-    assert db.security_group_ensure_default(admin_ctx)[0] is False
+            novadb_db.security_group_ensure_default(ctx)
+    assert novadb_db.security_group_ensure_default(novadb_admin_ctx)[0] is False
 
 
 @covers("security_group_ensure_default", "instance_create")
-def test_instance_create_uses_the_group_ensure_default_made(db, user_ctx):
-    _, group = db.security_group_ensure_default(user_ctx)
-    instance = db.instance_create(user_ctx, {"project_id": PROJECT,
+def test_instance_create_uses_the_group_ensure_default_made(novadb_db, novadb_user_ctx):
+    _, group = novadb_db.security_group_ensure_default(novadb_user_ctx)
+    instance = novadb_db.instance_create(novadb_user_ctx, {"project_id": PROJECT,
                                              "security_groups": ["default"]})
     assert [g.id for g in instance.security_groups] == [group.id]
-    assert db.security_group_ensure_default(user_ctx) == (True, {
+    assert novadb_db.security_group_ensure_default(novadb_user_ctx) == (True, {
         k: v for k, v in group.items() if k != "rules"})
 
 
 @covers("security_group_ensure_default")
-def test_ensure_default_race_creates_one_group(db):
-    results = h.race(CALLERS, lambda i: db.security_group_ensure_default(
+def test_ensure_default_race_creates_one_group(novadb_db):
+    results = h.race(CALLERS, lambda i: novadb_db.security_group_ensure_default(
         h.user(user_id=f"u{i}")))
     won, lost = h.split_race(results)
     assert lost == []
@@ -123,119 +123,119 @@ def test_ensure_default_race_creates_one_group(db):
 
 
 @covers("security_group_ensure_default", "instance_create")
-def test_ensure_default_race_without_a_project_creates_one_group(db):
+def test_ensure_default_race_without_a_project_creates_one_group(novadb_db):
     """The unique key has a NULL part here, so the callers must be serialized."""
-    results = h.race(CALLERS, lambda i: db.security_group_ensure_default(h.admin()))
+    results = h.race(CALLERS, lambda i: novadb_db.security_group_ensure_default(h.admin()))
     won, lost = h.split_race(results)
     assert lost == []
     assert sorted(existed for existed, _ in won) == [False] + [True] * (CALLERS - 1)
     assert len({group.id for _, group in won}) == 1
-    instances = h.race(CALLERS, lambda i: db.instance_create(h.admin(), {}))
+    instances = h.race(CALLERS, lambda i: novadb_db.instance_create(h.admin(), {}))
     made, failed = h.split_race(instances)
     assert failed == []
     assert {g.id for i in made for g in i.security_groups} == set()
-    assert db.security_group_ensure_default(h.admin())[1].id == won[0][1].id
+    assert novadb_db.security_group_ensure_default(h.admin())[1].id == won[0][1].id
 
 
 # -- ec2_instance_create ----------------------------------------------------------------------
 
 @covers("ec2_instance_create")
-def test_ec2_instance_create_returns_the_new_mapping(db, user_ctx):
+def test_ec2_instance_create_returns_the_new_mapping(novadb_db, novadb_user_ctx):
     uuid = h.new_uuid()  # no instance needed
-    mapping = db.ec2_instance_create(user_ctx, uuid)
+    mapping = novadb_db.ec2_instance_create(novadb_user_ctx, uuid)
     h.assert_record(mapping, INSTANCE_ID_MAPPING)
     h.assert_new(mapping)
     assert mapping.uuid == uuid and type(mapping.id) is int
-    other = db.ec2_instance_create(user_ctx, h.new_uuid())
+    other = novadb_db.ec2_instance_create(novadb_user_ctx, h.new_uuid())
     assert other.id != mapping.id
 
 
 @covers("ec2_instance_create")
-def test_ec2_instance_create_returns_a_live_mapping_unchanged(db, user_ctx, other_ctx):
+def test_ec2_instance_create_returns_a_live_mapping_unchanged(novadb_db, novadb_user_ctx, novadb_other_ctx):
     uuid = h.new_uuid()
-    mapping = db.ec2_instance_create(user_ctx, uuid)
-    for ctx in (user_ctx, other_ctx, h.admin("only")):  # not scoped, read_deleted ignored
-        assert db.ec2_instance_create(ctx, uuid) == mapping
-    assert db.get_ec2_instance_id_by_uuid(user_ctx, uuid) == mapping.id
+    mapping = novadb_db.ec2_instance_create(novadb_user_ctx, uuid)
+    for ctx in (novadb_user_ctx, novadb_other_ctx, h.admin("only")):  # not scoped, read_deleted ignored
+        assert novadb_db.ec2_instance_create(ctx, uuid) == mapping
+    assert novadb_db.get_ec2_instance_id_by_uuid(novadb_user_ctx, uuid) == mapping.id
 
 
 @covers("ec2_instance_create", "instance_create")
-def test_instance_create_maps_its_uuid_through_ec2_instance_create(db, user_ctx):
-    instance = db.instance_create(user_ctx, {"project_id": PROJECT})
-    ec2_id = db.get_ec2_instance_id_by_uuid(user_ctx, instance.uuid)
-    assert db.ec2_instance_create(user_ctx, instance.uuid).id == ec2_id
+def test_instance_create_maps_its_uuid_through_ec2_instance_create(novadb_db, novadb_user_ctx):
+    instance = novadb_db.instance_create(novadb_user_ctx, {"project_id": PROJECT})
+    ec2_id = novadb_db.get_ec2_instance_id_by_uuid(novadb_user_ctx, instance.uuid)
+    assert novadb_db.ec2_instance_create(novadb_user_ctx, instance.uuid).id == ec2_id
     # a uuid mapped before its instance exists keeps its EC2 id
     uuid = h.new_uuid()
-    mapped = db.ec2_instance_create(user_ctx, uuid)
-    db.instance_create(user_ctx, {"project_id": PROJECT, "uuid": uuid})
-    assert db.get_ec2_instance_id_by_uuid(user_ctx, uuid) == mapped.id
-    assert db.get_instance_uuid_by_ec2_id(user_ctx, mapped.id) == uuid
+    mapped = novadb_db.ec2_instance_create(novadb_user_ctx, uuid)
+    novadb_db.instance_create(novadb_user_ctx, {"project_id": PROJECT, "uuid": uuid})
+    assert novadb_db.get_ec2_instance_id_by_uuid(novadb_user_ctx, uuid) == mapped.id
+    assert novadb_db.get_instance_uuid_by_ec2_id(novadb_user_ctx, mapped.id) == uuid
 
 
 @covers("ec2_instance_create")
-def test_ec2_instance_create_checks_the_uuid_as_a_column_value(db, user_ctx):
+def test_ec2_instance_create_checks_the_uuid_as_a_column_value(novadb_db, novadb_user_ctx):
     uuid = h.new_uuid()
     for bad in (None, "x" * 37, ["u"], {"u": 1}):
         with h.raises_invalid():
-            db.ec2_instance_create(user_ctx, bad)
+            novadb_db.ec2_instance_create(novadb_user_ctx, bad)
     with h.raises(exception.InstanceNotFound, instance_id=uuid):
-        db.get_ec2_instance_id_by_uuid(user_ctx, uuid)
+        novadb_db.get_ec2_instance_id_by_uuid(novadb_user_ctx, uuid)
 
 
 @covers("ec2_instance_create")
-def test_ec2_instance_create_race_maps_once(db):
+def test_ec2_instance_create_race_maps_once(novadb_db):
     uuid = h.new_uuid()
-    results = h.race(CALLERS, lambda i: db.ec2_instance_create(h.user(), uuid))
+    results = h.race(CALLERS, lambda i: novadb_db.ec2_instance_create(h.user(), uuid))
     won, lost = h.split_race(results)
     assert lost == []
     assert len({mapping.id for mapping in won}) == 1
     assert all(mapping == won[0] for mapping in won)
-    assert db.get_ec2_instance_id_by_uuid(h.user(), uuid) == won[0].id
+    assert novadb_db.get_ec2_instance_id_by_uuid(h.user(), uuid) == won[0].id
 
 
 # -- get_ec2_instance_id_by_uuid, get_instance_uuid_by_ec2_id ---------------------------------
 
 @covers("get_ec2_instance_id_by_uuid", "get_instance_uuid_by_ec2_id")
-def test_ec2_lookups_return_the_mapped_values(db, user_ctx, other_ctx):
-    first = db.ec2_instance_create(user_ctx, h.new_uuid())
-    second = db.ec2_instance_create(user_ctx, h.new_uuid())
-    for ctx in (user_ctx, other_ctx, h.admin()):  # not scoped
-        ec2_id = db.get_ec2_instance_id_by_uuid(ctx, second.uuid)
+def test_ec2_lookups_return_the_mapped_values(novadb_db, novadb_user_ctx, novadb_other_ctx):
+    first = novadb_db.ec2_instance_create(novadb_user_ctx, h.new_uuid())
+    second = novadb_db.ec2_instance_create(novadb_user_ctx, h.new_uuid())
+    for ctx in (novadb_user_ctx, novadb_other_ctx, h.admin()):  # not scoped
+        ec2_id = novadb_db.get_ec2_instance_id_by_uuid(ctx, second.uuid)
         assert type(ec2_id) is int and ec2_id == second.id
-        uuid = db.get_instance_uuid_by_ec2_id(ctx, first.id)
+        uuid = novadb_db.get_instance_uuid_by_ec2_id(ctx, first.id)
         assert type(uuid) is str and uuid == first.uuid
-    assert db.get_instance_uuid_by_ec2_id(user_ctx, str(second.id)) == second.uuid
+    assert novadb_db.get_instance_uuid_by_ec2_id(novadb_user_ctx, str(second.id)) == second.uuid
 
 
 @covers("get_ec2_instance_id_by_uuid", "get_instance_uuid_by_ec2_id")
-def test_ec2_lookups_raise_instance_not_found_with_the_value_given(db, user_ctx):
-    mapping = db.ec2_instance_create(user_ctx, h.new_uuid())
+def test_ec2_lookups_raise_instance_not_found_with_the_value_given(novadb_db, novadb_user_ctx):
+    mapping = novadb_db.ec2_instance_create(novadb_user_ctx, h.new_uuid())
     for missing in ("fake", h.new_uuid(), mapping.uuid.upper(), None):
         with h.raises(exception.InstanceNotFound, instance_id=missing) as info:
-            db.get_ec2_instance_id_by_uuid(user_ctx, missing)
+            novadb_db.get_ec2_instance_id_by_uuid(novadb_user_ctx, missing)
         assert str(missing) in str(info.value)
     for missing in ("fake", mapping.id + 1000, 1.5, None, True):
         with h.raises(exception.InstanceNotFound, instance_id=missing) as info:
-            db.get_instance_uuid_by_ec2_id(user_ctx, missing)
+            novadb_db.get_instance_uuid_by_ec2_id(novadb_user_ctx, missing)
         assert str(missing) in str(info.value)
 
 
 @covers("get_ec2_instance_id_by_uuid", "get_instance_uuid_by_ec2_id")
-def test_ec2_lookups_consult_the_mapping_not_the_instance(db, admin_ctx):
-    instance = db.instance_create(admin_ctx, {"project_id": PROJECT})
-    ec2_id = db.get_ec2_instance_id_by_uuid(admin_ctx, instance.uuid)
-    db.instance_destroy(admin_ctx, instance.uuid)  # the mapping stays live
-    assert db.get_ec2_instance_id_by_uuid(admin_ctx, instance.uuid) == ec2_id
-    assert db.get_instance_uuid_by_ec2_id(admin_ctx, ec2_id) == instance.uuid
+def test_ec2_lookups_consult_the_mapping_not_the_instance(novadb_db, novadb_admin_ctx):
+    instance = novadb_db.instance_create(novadb_admin_ctx, {"project_id": PROJECT})
+    ec2_id = novadb_db.get_ec2_instance_id_by_uuid(novadb_admin_ctx, instance.uuid)
+    novadb_db.instance_destroy(novadb_admin_ctx, instance.uuid)  # the mapping stays live
+    assert novadb_db.get_ec2_instance_id_by_uuid(novadb_admin_ctx, instance.uuid) == ec2_id
+    assert novadb_db.get_instance_uuid_by_ec2_id(novadb_admin_ctx, ec2_id) == instance.uuid
 
 
 @covers("get_ec2_instance_id_by_uuid", "get_instance_uuid_by_ec2_id")
-def test_ec2_lookups_honour_read_deleted_of_the_mapping(db, admin_ctx):
-    mapping = db.ec2_instance_create(admin_ctx, h.new_uuid())
+def test_ec2_lookups_honour_read_deleted_of_the_mapping(novadb_db, novadb_admin_ctx):
+    mapping = novadb_db.ec2_instance_create(novadb_admin_ctx, h.new_uuid())
     for mode in ("no", "yes"):
-        assert db.get_ec2_instance_id_by_uuid(h.user(mode), mapping.uuid) == mapping.id
-        assert db.get_instance_uuid_by_ec2_id(h.user(mode), mapping.id) == mapping.uuid
+        assert novadb_db.get_ec2_instance_id_by_uuid(h.user(mode), mapping.uuid) == mapping.id
+        assert novadb_db.get_instance_uuid_by_ec2_id(h.user(mode), mapping.id) == mapping.uuid
     with h.raises(exception.InstanceNotFound, instance_id=mapping.uuid):
-        db.get_ec2_instance_id_by_uuid(h.user("only"), mapping.uuid)
+        novadb_db.get_ec2_instance_id_by_uuid(h.user("only"), mapping.uuid)
     with h.raises(exception.InstanceNotFound, instance_id=mapping.id):
-        db.get_instance_uuid_by_ec2_id(h.user("only"), mapping.id)
+        novadb_db.get_instance_uuid_by_ec2_id(h.user("only"), mapping.id)

@@ -79,7 +79,7 @@ def _assert_each_claimed_once(claims: list[list[int]]) -> None:
 
 # -- claim ------------------------------------------------------------------------------
 
-def test_claim_takes_the_first_free_row_in_order_and_returns_it_as_stored(db):
+def test_claim_takes_the_first_free_row_in_order_and_returns_it_as_stored(novadb_db):
     _fill("h", [3, 1, 2])
     _fill("other", [0])
     row = _claim("h", "v1")
@@ -91,7 +91,7 @@ def test_claim_takes_the_first_free_row_in_order_and_returns_it_as_stored(db):
     assert [r["volume_id"] for r in _all("other")] == [None]
 
 
-def test_claim_returns_none_when_no_row_matches_and_changes_nothing(db):
+def test_claim_returns_none_when_no_row_matches_and_changes_nothing(novadb_db):
     assert _claim("h", "v1") is None
     _fill("h", [1])
     assert _claim("h", "v1") is not None
@@ -100,14 +100,14 @@ def test_claim_returns_none_when_no_row_matches_and_changes_nothing(db):
     assert _all() == before
 
 
-def test_claim_orders_by_primary_key_among_ties(db):
+def test_claim_orders_by_primary_key_among_ties(novadb_db):
     first, second = _fill("h", [7, 8])
     with _store().transaction(write=True) as tx:
         row = tx.claim(IscsiTarget, _free("h"), [query.Order("host")], {"volume_id": "v"})
     assert row["id"] == first["id"] != second["id"]
 
 
-def test_claim_is_undone_with_its_transaction(db):
+def test_claim_is_undone_with_its_transaction(novadb_db):
     _fill("h", [1])
     with pytest.raises(RuntimeError):
         with _store().transaction(write=True) as tx:
@@ -117,7 +117,7 @@ def test_claim_is_undone_with_its_transaction(db):
     assert _claim("h", "v2")["volume_id"] == "v2"
 
 
-def test_claim_that_breaks_a_unique_key_raises_and_changes_nothing(db):
+def test_claim_that_breaks_a_unique_key_raises_and_changes_nothing(novadb_db):
     _fill("h", [1, 2])
     before = _all()
     with pytest.raises(UniqueViolation):
@@ -127,7 +127,7 @@ def test_claim_that_breaks_a_unique_key_raises_and_changes_nothing(db):
     assert _all() == before
 
 
-def test_claim_by_threads_hands_out_each_row_exactly_once(db):
+def test_claim_by_threads_hands_out_each_row_exactly_once(novadb_db):
     _fill("pool", range(POOL))
     won, lost = helpers.split_race(helpers.race(THREADS, _claim_until_empty))
     assert not lost
@@ -136,7 +136,7 @@ def test_claim_by_threads_hands_out_each_row_exactly_once(db):
 
 
 @pytest.mark.processes
-def test_claim_by_processes_hands_out_each_row_exactly_once(db, novadb_configuration):
+def test_claim_by_processes_hands_out_each_row_exactly_once(novadb_db, novadb_configuration):
     _fill("pool", range(POOL))
     outcomes = process_race(novadb_configuration, _claim_in_process, workers=PROCESSES)
     assert [o.error for o in outcomes] == [None] * PROCESSES
@@ -145,7 +145,7 @@ def test_claim_by_processes_hands_out_each_row_exactly_once(db, novadb_configura
 
 # -- insert_many -----------------------------------------------------------------------
 
-def test_insert_many_returns_the_rows_as_stored_in_order_with_new_ids(db):
+def test_insert_many_returns_the_rows_as_stored_in_order_with_new_ids(novadb_db):
     rows = _fill("h", [5, 3, 9])
     assert [r["target_num"] for r in rows] == [5, 3, 9]
     ids = [r["id"] for r in rows]
@@ -157,7 +157,7 @@ def test_insert_many_returns_the_rows_as_stored_in_order_with_new_ids(db):
     assert later["id"] > max(ids)
 
 
-def test_insert_many_keeps_given_ids_and_later_ids_continue_past_them(db):
+def test_insert_many_keeps_given_ids_and_later_ids_continue_past_them(novadb_db):
     given = [dict(row, id=100 + i) for i, row in enumerate(_targets("h", [1, 2]))]
     with _store().transaction(write=True) as tx:
         rows = tx.insert_many(IscsiTarget, given)
@@ -165,13 +165,13 @@ def test_insert_many_keeps_given_ids_and_later_ids_continue_past_them(db):
     assert _fill("h", [3])[0]["id"] > 101
 
 
-def test_insert_many_of_nothing_stores_nothing(db):
+def test_insert_many_of_nothing_stores_nothing(novadb_db):
     with _store().transaction(write=True) as tx:
         assert tx.insert_many(IscsiTarget, []) == []
     assert _all() == []
 
 
-def test_insert_many_that_conflicts_with_a_stored_row_stores_none_of_the_batch(db):
+def test_insert_many_that_conflicts_with_a_stored_row_stores_none_of_the_batch(novadb_db):
     _fill("h", [5])
     before = _all()
     with pytest.raises(UniqueViolation) as info:
@@ -181,14 +181,14 @@ def test_insert_many_that_conflicts_with_a_stored_row_stores_none_of_the_batch(d
     assert _all() == before
 
 
-def test_insert_many_that_conflicts_within_the_batch_stores_none_of_it(db):
+def test_insert_many_that_conflicts_within_the_batch_stores_none_of_it(novadb_db):
     with pytest.raises(UniqueViolation):
         with _store().transaction(write=True) as tx:
             tx.insert_many(IscsiTarget, _targets("h", [1, 2, 1]))
     assert _all() == []
 
 
-def test_insert_many_failure_leaves_the_transaction_usable(db):
+def test_insert_many_failure_leaves_the_transaction_usable(novadb_db):
     _fill("h", [5])
     with _store().transaction(write=True) as tx:
         with pytest.raises(UniqueViolation):
@@ -197,7 +197,7 @@ def test_insert_many_failure_leaves_the_transaction_usable(db):
     assert sorted(r["target_num"] for r in _all("h")) == [5, 6]
 
 
-def test_insert_many_of_a_large_batch_stores_every_row(db):
+def test_insert_many_of_a_large_batch_stores_every_row(novadb_db):
     count = 250  # mongomock checks a partial unique index by a scan per row: keep it small
     rows = _fill("big", range(count))
     assert len(rows) == count and len({r["id"] for r in rows}) == count
@@ -205,7 +205,7 @@ def test_insert_many_of_a_large_batch_stores_every_row(db):
         assert tx.count(IscsiTarget, IscsiTarget.host == "big") == count
 
 
-def test_insert_many_respects_live_only_unique_keys(db):
+def test_insert_many_respects_live_only_unique_keys(novadb_db):
     _fill("h", [1])
     with _store().transaction(write=True) as tx:
         tx.update(IscsiTarget, IscsiTarget.host == "h", {"deleted": True})

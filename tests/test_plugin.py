@@ -14,17 +14,17 @@ pytest_plugins = ["pytester"]
 GUARDED = '''
 import pytest
 
-def test_swallows_a_raw_error(db, admin_ctx, monkeypatch):
+def test_swallows_a_raw_error(novadb_db, novadb_admin_ctx, monkeypatch):
     from novadb import loader
     driver = loader.get_driver()
     inner = getattr(driver, "_driver", driver)
     monkeypatch.setattr(type(inner), "service_get_all",
                         lambda self, context, disabled=None: {}["boom"])
     with pytest.raises(Exception):
-        db.service_get_all(admin_ctx)
+        novadb_db.service_get_all(novadb_admin_ctx)
 
-def test_clean(db, admin_ctx):
-    assert db.service_get_all(admin_ctx) == []
+def test_clean(novadb_db, novadb_admin_ctx):
+    assert novadb_db.service_get_all(novadb_admin_ctx) == []
 '''
 
 
@@ -68,20 +68,20 @@ def _raise(monkeypatch, error):
         raise error
     monkeypatch.setattr(type(inner), "service_get_all", service_get_all)
 
-def test_unlisted(db, admin_ctx, monkeypatch):
+def test_unlisted(novadb_db, novadb_admin_ctx, monkeypatch):
     _raise(monkeypatch, exception.InstanceNotFound(instance_id="i-1"))
     with pytest.raises(exception.InstanceNotFound):
-        db.service_get_all(admin_ctx)
+        novadb_db.service_get_all(novadb_admin_ctx)
 
-def test_listed(db, admin_ctx, monkeypatch):
+def test_listed(novadb_db, novadb_admin_ctx, monkeypatch):
     _raise(monkeypatch, exception.AdminRequired())
     with pytest.raises(exception.AdminRequired):
-        db.service_get_all(admin_ctx)
+        novadb_db.service_get_all(novadb_admin_ctx)
 
-def test_store_failure(db, admin_ctx, monkeypatch):
+def test_store_failure(novadb_db, novadb_admin_ctx, monkeypatch):
     _raise(monkeypatch, exception.DBError(ConnectionError("lost")))
     with pytest.raises(exception.DBError):
-        db.service_get_all(admin_ctx)
+        novadb_db.service_get_all(novadb_admin_ctx)
 '''
 
 
@@ -122,22 +122,22 @@ class EchoProvisioner(Provisioner):
 """
 
 LISTS_NO_BUILDS = """
-def test_lists_no_builds(db, admin_ctx):
-    assert db.agent_build_get_all(admin_ctx) == []
+def test_lists_no_builds(novadb_db, novadb_admin_ctx):
+    assert novadb_db.agent_build_get_all(novadb_admin_ctx) == []
 
-def test_other(db, admin_ctx):
-    assert db.service_get_all(admin_ctx) == []
+def test_other(novadb_db, novadb_admin_ctx):
+    assert novadb_db.service_get_all(novadb_admin_ctx) == []
 """
 
 #: A test of the same name as LISTS_NO_BUILDS's, which passes on the broken driver, and
 #: a method of that name again, which fails on it.
 LISTS_SOME_BUILDS = """
-def test_lists_no_builds(db, admin_ctx):
-    assert isinstance(db.agent_build_get_all(admin_ctx), list)
+def test_lists_no_builds(novadb_db, novadb_admin_ctx):
+    assert isinstance(novadb_db.agent_build_get_all(novadb_admin_ctx), list)
 
 class TestBuilds:
-    def test_lists_no_builds(self, db, admin_ctx):
-        assert db.agent_build_get_all(admin_ctx) == []
+    def test_lists_no_builds(self, novadb_db, novadb_admin_ctx):
+        assert novadb_db.agent_build_get_all(novadb_admin_ctx) == []
 """
 
 
@@ -189,8 +189,8 @@ def test_a_case_key_names_one_case_of_a_parametrized_test(pytester, monkeypatch)
 import pytest
 
 @pytest.mark.parametrize("expected", [0, 1], ids=["none", "one"])
-def test_counts(db, admin_ctx, expected):
-    assert len(db.agent_build_get_all(admin_ctx)) == expected
+def test_counts(novadb_db, novadb_admin_ctx, expected):
+    assert len(novadb_db.agent_build_get_all(novadb_admin_ctx)) == expected
 """
     result = _run(pytester, source, "--novadb-backend", "echo", "-rxX")
     result.assert_outcomes(xfailed=1, passed=1)
