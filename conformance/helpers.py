@@ -34,8 +34,8 @@ __all__ = [
 # A shape maps each column of a model to (Python type, nullable).  Integer columns hold
 # `int` (never `bool`), Boolean ones `bool`, String/Text ones `str`, DateTime ones naive
 # `datetime`.  Every record has its model's own columns plus the four columns every
-# model shares (models.md §1.1); the area modules write their models' columns out from
-# the spec (models.md §2).
+# model shares; the area modules write their models' columns out from
+# the spec.
 
 #: The four columns of every model: three nullable timestamps and the NOT NULL
 #: soft-delete flag.
@@ -78,7 +78,7 @@ def check_value_type(name: str, value: Any, kind: type, nullable: bool) -> None:
 
 def check_timestamp(name: str, value: Any) -> None:
     """A stored time: a naive UTC `datetime` truncated to whole milliseconds, as every
-    backend stores every DateTime value (core.md §1.4)."""
+    backend stores every DateTime value."""
     assert type(value) is datetime.datetime, f"{name}: expected datetime, got {value!r}"
     assert value.tzinfo is None, f"{name} is timezone-aware"
     assert value.microsecond % 1000 == 0, f"{name} is not truncated to milliseconds"
@@ -175,7 +175,7 @@ def assert_guarded(call: Callable[..., Any], args: Sequence[Any], guard: str,
     """`call` checks its context before reading or writing anything: a None context
     is refused; an admin-only (`guard` "admin") function refuses every non-admin
     context; an any-context ("any") one refuses contexts lacking a user or a
-    project; "none" takes any context (context.md §0).  `state` shows nothing was
+    project; "none" takes any context.  `state` shows nothing was
     written."""
     no_user = nova_context.RequestContext(None, "fake-project")
     with writes_nothing(state):

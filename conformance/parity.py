@@ -15,7 +15,7 @@ what is the store's business or random:
   in order of first appearance; a uuid seen before is also recognized as a
   dict key and as an exception keyword;
 - a computed key (a key that is no column: novadb computes it from the row
-  when the record is read; models.md §3) whose value is what the schema
+  when the record is read) whose value is what the schema
   computes from the record itself (e.g. an instance's `name` from its id)
   becomes a marker.
 

@@ -1,4 +1,4 @@
-"""Conformance of the flavors area (spec/flavors.md): flavors, extra specs, access rows."""
+"""Conformance of the flavors area: flavors, extra specs, access rows."""
 from __future__ import annotations
 
 import pytest
@@ -373,7 +373,7 @@ def test_instance_type_access_remove_needs_a_live_row(novadb_db, novadb_admin_ct
 # Each function checks its context before reading or writing anything, as the Context line
 # of its section says: a None context raises NotAuthorized; an admin-only function raises
 # AdminRequired for every non-admin context; an any-context one raises NotAuthorized for a
-# context lacking a user or a project (context.md §0).
+# context lacking a user or a project.
 
 #: function -> "admin" (admin-only) or "any" (any context).
 GUARDS = {

@@ -1,4 +1,4 @@
-"""Concurrency of the flavors area (spec/flavors.md "Atomic" lines): 8 callers, each
+"""Concurrency of the flavors area (the functions the spec marks atomic): 8 callers, each
 with its own context, released together by a barrier."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Conformance of the agent build functions of the hosts area (spec/hosts.md)."""
+"""Conformance of the agent build functions of the hosts area."""
 from __future__ import annotations
 
 import datetime

@@ -1,4 +1,4 @@
-"""Conformance of the aggregate functions of the hosts area (spec/hosts.md)."""
+"""Conformance of the aggregate functions of the hosts area."""
 from __future__ import annotations
 
 import collections
@@ -81,7 +81,7 @@ def test_aggregate_create_reuses_a_deleted_name_with_empty_metadata(novadb_db, n
 
 @covers("aggregate_create")
 def test_aggregate_create_lets_several_aggregates_have_no_name(novadb_db, novadb_admin_ctx):
-    # A unique key with a NULL component never conflicts (models.md §4).
+    # A unique key with a NULL component never conflicts.
     first = novadb_db.aggregate_create(novadb_admin_ctx, {"name": None, "availability_zone": "nova"})
     second = novadb_db.aggregate_create(novadb_admin_ctx, {"name": None, "availability_zone": "nova"})
     assert (first.name, second.name) == (None, None)

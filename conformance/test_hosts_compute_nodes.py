@@ -1,4 +1,4 @@
-"""Conformance of the compute node functions of the hosts area (spec/hosts.md)."""
+"""Conformance of the compute node functions of the hosts area."""
 from __future__ import annotations
 
 import pytest

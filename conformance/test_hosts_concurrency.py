@@ -1,6 +1,5 @@
 """Live-row unique keys of the hosts area hold under concurrency: of concurrent inserts
-of one key exactly one wins, and a check-and-set never lets two callers pass
-(core.md §1.8, §1.9).
+of one key exactly one wins, and a check-and-set never lets two callers pass.
 
 Eight threads, released together by a barrier, each with its own context,
 write the same key; exactly one insert wins and the others get the key's

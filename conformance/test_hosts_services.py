@@ -1,4 +1,4 @@
-"""Conformance of the service functions of the hosts area (spec/hosts.md)."""
+"""Conformance of the service functions of the hosts area."""
 from __future__ import annotations
 
 import datetime
@@ -220,7 +220,7 @@ def test_service_get_honours_read_deleted(novadb_db, novadb_admin_ctx):
     for mode in ("yes", "only"):
         got = novadb_db.service_get(h.admin(mode), gone.id)
         assert got.deleted is True
-        # A soft-deleted service still lists its live nodes (models.md §1.6).
+        # A soft-deleted service still lists its live nodes.
         assert [n["id"] for n in got.compute_node] == [node.id]
     assert novadb_db.service_get(h.admin("yes"), live.id).id == live.id
 
@@ -344,7 +344,7 @@ def test_service_get_all_compute_by_host_raises_when_none(novadb_db, novadb_admi
         "service_get_all_compute_sorted", "service_get_all_by_host",
         "service_get_all_compute_by_host")
 def test_a_service_with_a_null_disabled_flag_is_neither_enabled_nor_disabled(novadb_db, novadb_admin_ctx):
-    # disabled is nullable; NULL never equals True or False (core.md §1.6).
+    # disabled is nullable; NULL never equals True or False.
     unknown = make_service(novadb_db, novadb_admin_ctx, host="host1", disabled=None)
     assert unknown.disabled is None
     assert [s.id for s in novadb_db.service_get_all(novadb_admin_ctx)] == [unknown.id]

@@ -1,4 +1,4 @@
-"""Conformance of the task log functions of the hosts area (spec/hosts.md)."""
+"""Conformance of the task log functions of the hosts area."""
 from __future__ import annotations
 
 import datetime

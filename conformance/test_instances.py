@@ -1,7 +1,7 @@
-"""Conformance of the instance functions of the instances area (spec/instances.md):
+"""Conformance of the instance functions of the instances area:
 create, get, destroy (with a constraint: the instance is soft-deleted only if it still
 meets the constraint when the delete is written, else ConstraintNotMet and nothing
-changes; core.md §2-§3), update, test-and-set, the list functions, and what
+changes), update, test-and-set, the list functions, and what
 instance_create relies on in other areas (the default security group, the EC2 id
 mapping)."""
 from __future__ import annotations
@@ -323,7 +323,7 @@ def test_instance_get_honours_read_deleted(novadb_db, novadb_admin_ctx):
 
 # -- instance_destroy and constraints ---------------------------------------------------------
 # The constraint is checked and the soft delete written as one atomic step: a row that no
-# longer meets it raises ConstraintNotMet and nothing changes (core.md §2-§3).
+# longer meets it raises ConstraintNotMet and nothing changes.
 
 @covers("instance_destroy")
 def test_instance_destroy_returns_the_record_as_it_was_and_deleted(novadb_db, novadb_admin_ctx):
@@ -819,7 +819,7 @@ def test_instance_get_all_hung_in_rebooting(novadb_db, novadb_admin_ctx, novadb_
 # Each function checks its context before reading or writing anything, as the Context line
 # of its section says: a None context raises NotAuthorized; an admin-only function raises
 # AdminRequired for every non-admin context; an any-context one raises NotAuthorized for a
-# context lacking a user or a project (context.md §0).
+# context lacking a user or a project.
 
 #: function -> its guard: "admin" (admin-only), "any" (any context), "none" (no context check).
 GUARDS = {
@@ -925,7 +925,7 @@ def test_instance_create_names_the_first_missing_group(novadb_db, novadb_user_ct
 
 @covers("instance_create")
 def test_a_failed_instance_create_leaves_no_group_no_mapping_no_rows(novadb_db, novadb_user_ctx, novadb_other_ctx):
-    """novadb: everything of instance_create is one unit (instances.md Atomic)."""
+    """novadb: everything of instance_create is one unit."""
     taken = _instance(novadb_db, novadb_other_ctx, project_id=OTHER)  # other-project's default group
     uuid = h.new_uuid()
     with h.writes_nothing(lambda: instances_state(novadb_db)):
@@ -1146,7 +1146,7 @@ def test_instance_test_and_set_failures_write_nothing(novadb_db, novadb_admin_ct
 def test_instance_create_upserts_metadata_written_before_the_instance(novadb_db, novadb_admin_ctx):
     """The metadata functions never check that the instance exists, so a uuid may
     have live metadata before instance_create: one live row per key stays
-    (models.md §4), holding the value instance_create gives."""
+    (live keys are unique per instance), holding the value instance_create gives."""
     uuid = h.new_uuid()
     novadb_db.instance_metadata_update(novadb_admin_ctx, uuid, {"k": "old", "other": "x"}, False)
     novadb_db.instance_system_metadata_update(novadb_admin_ctx, uuid, {"s": "old", "t": "y"}, False)
@@ -1163,7 +1163,7 @@ def test_instance_create_upserts_metadata_written_before_the_instance(novadb_db,
 
 @covers("instance_create", "instance_info_cache_create")
 def test_instance_create_on_a_uuid_that_has_a_cache_raises_duplicate(novadb_db, novadb_admin_ctx, novadb_user_ctx):
-    """The info cache is unique per instance_uuid over all rows (models.md §4) and
+    """The info cache is unique per instance_uuid over all rows and
     instance_create always makes one: a cache made before the instance conflicts,
     and the whole create is undone."""
     uuid = h.new_uuid()
@@ -1189,7 +1189,7 @@ def test_instance_create_on_a_uuid_that_has_a_cache_raises_duplicate(novadb_db, 
 def test_instance_name_follows_the_template_flag(novadb_db, novadb_configuration, novadb_admin_ctx,
                                                  request, template, expected):
     """`name` is instance_name_template applied to the id, else to the columns, else
-    the uuid; computed when the record is read (models.md §3)."""
+    the uuid; computed when the record is read."""
     from novadb import migration
 
     def restore():

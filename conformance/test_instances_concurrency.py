@@ -1,6 +1,6 @@
 """Concurrency of the instances area: a function whose section says "Atomic" is one
-unit, and two concurrent callers never both pass its check (instances.md, core.md
-§1.9).  Check-and-set functions raced by 8 callers, each with its own context,
+unit, and two concurrent callers never both pass its check.
+Check-and-set functions raced by 8 callers, each with its own context,
 released together by a barrier; exactly one outcome wins."""
 from __future__ import annotations
 

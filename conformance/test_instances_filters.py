@@ -1,4 +1,4 @@
-"""Conformance of instance_get_all_by_filters (spec/instances.md): every filter kind,
+"""Conformance of instance_get_all_by_filters: every filter kind,
 sorting with NULLs, paging with a marker, limits and the errors."""
 from __future__ import annotations
 

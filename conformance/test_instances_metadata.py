@@ -1,4 +1,4 @@
-"""Conformance of the rows hanging off an instance (spec/instances.md): user metadata,
+"""Conformance of the rows hanging off an instance: user metadata,
 system metadata, the info cache and faults."""
 from __future__ import annotations
 

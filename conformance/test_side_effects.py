@@ -1,7 +1,7 @@
 """Conformance of the functions of other areas that instance_create relies on and that
-are implemented with it (spec/README.md decision 15): security_group_ensure_default
-(spec/security.md), ec2_instance_create, get_ec2_instance_id_by_uuid and
-get_instance_uuid_by_ec2_id (spec/compute_extras.md)."""
+are implemented with it: security_group_ensure_default,
+ec2_instance_create, get_ec2_instance_id_by_uuid and
+get_instance_uuid_by_ec2_id."""
 from __future__ import annotations
 
 import pytest
@@ -17,7 +17,7 @@ PROJECT = "fake-project"  # the project of the novadb_user_ctx fixture
 OTHER = "other-project"  # the project of the other_ctx fixture
 CALLERS = 8
 
-#: The four functions and their guard: any context (security.md, compute_extras.md).
+#: The four functions and their guard: any context.
 FUNCTIONS = ("security_group_ensure_default", "ec2_instance_create",
              "get_ec2_instance_id_by_uuid", "get_instance_uuid_by_ec2_id")
 

@@ -1,5 +1,5 @@
 """Constraint objects: backend-neutral conditions a stored row must still meet when
-a write is applied, checked in the same atomic step as the write (core.md §2-§3).
+a write is applied, checked in the same atomic step as the write.
 
 `constraint(host=equal_any(None))` builds a `Constraint`; a driver applies it as
 one conditional write by turning it into a filter expression (`as_filter`).

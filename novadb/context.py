@@ -1,4 +1,4 @@
-"""The request context every API function takes first (spec/context.md §1)."""
+"""The request context every API function takes first."""
 from __future__ import annotations
 
 import copy

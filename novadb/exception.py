@@ -1,4 +1,4 @@
-"""Every exception novadb raises (spec/exceptions.md).
+"""Every exception novadb raises.
 
 `NovaException` formats its class template with the keyword arguments; `.kwargs`
 always holds them plus `code`.  A backend's own errors never reach a caller:

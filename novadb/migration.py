@@ -26,7 +26,7 @@ DEFAULT_FLAVORS = (
 def default_flavor_rows(now: datetime.datetime | None = None) -> list[dict[str, Any]]:
     """Complete instance_types rows of the five default flavors `db_sync` seeds on
     every backend: ids 1-5 in `DEFAULT_FLAVORS` order, flavorid the str of the id,
-    no ephemeral disk or swap, rxtx_factor 1.0, enabled and public (models.md §1.5)."""
+    no ephemeral disk or swap, rxtx_factor 1.0, enabled and public."""
     from novadb.schema.models import InstanceTypes
 
     now = now or timeutils.utcnow()

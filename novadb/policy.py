@@ -1,4 +1,4 @@
-"""Who may call what (spec/context.md §0, §3): written once, applied by novadb.api.
+"""Who may call what: written once, applied by novadb.api.
 
 The three guards mark each public function with its Context term:
 

@@ -6,7 +6,7 @@ translates it natively (a SQL WHERE clause, a Mongo filter document); `evaluate`
 is the reference semantics, written once here, which the memory backend uses
 directly and the conformance suite holds every other backend to.
 
-The semantics are SQL's three-valued logic (core.md §1.6): a NULL column never
+The semantics are SQL's three-valued logic: a NULL column never
 equals, differs from, orders against or matches anything; `Cmp(c, 'eq', None)`
 is never built (use `IsNull`).
 

@@ -1,6 +1,6 @@
 """The record type every driver returns: its keys are every column of the model,
 the model's computed keys and the relations the function loads, the same on every
-backend (CONTRACT.md "Results", models.md §1.3)."""
+backend."""
 from __future__ import annotations
 
 from typing import Any

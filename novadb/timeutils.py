@@ -1,4 +1,4 @@
-"""Time rules shared by every backend (core.md §1.4): naive UTC, whole milliseconds."""
+"""Time rules shared by every backend: naive UTC, whole milliseconds."""
 from __future__ import annotations
 
 import datetime

@@ -1,4 +1,4 @@
-"""Checking what callers write, before anything is stored (core.md §1.5, §1.7).
+"""Checking what callers write, before anything is stored.
 
 A value for a column must have the column's type: Integer/BigInteger an int (not
 a bool) within the SQL type's range, or a str of decimal digits (stored as that

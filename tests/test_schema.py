@@ -236,7 +236,7 @@ def test_novadb_overrides():
     assert get_model("Volume").columns["ec2_id"].type == Integer
     assert get_model("Volume").columns["provider_location"].type == String(256)
     assert get_model("SecurityGroupIngressRule").columns["protocol"].type == String(255)
-    # no‡ columns are nullable, no/no† are not (models.md §0).
+    # no‡ columns are nullable, no/no† are not.
     assert get_model("VirtualInterface").columns["network_id"].nullable
     assert get_model("InstanceTypes").columns["rxtx_factor"].nullable
     assert not get_model("ComputeNode").columns["cpu_info"].nullable

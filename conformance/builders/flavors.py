@@ -22,7 +22,7 @@ INSTANCE_TYPE = record_shape(
 INSTANCE_TYPE_PROJECT = record_shape(instance_type_id=(int, False), project_id=TEXT)
 
 #: The five flavors db_sync seeds on every backend, ids 1-5 in this order with
-#: flavorid str(id) (models.md §1.5): name -> (id, memory_mb, vcpus, root_gb).
+#: flavorid str(id): name -> (id, memory_mb, vcpus, root_gb).
 DEFAULT_FLAVORS = {
     "m1.tiny": (1, 512, 1, 0), "m1.small": (2, 2048, 1, 20), "m1.medium": (3, 4096, 2, 40),
     "m1.large": (4, 8192, 4, 80), "m1.xlarge": (5, 16384, 8, 160),

@@ -38,7 +38,7 @@ TASK_LOG = record_shape(task_name=(str, False), state=(str, False), host=(str, F
 
 #: The computed keys of every aggregate record: `hosts`, the host of each live
 #: membership (a list), and `metadetails`, {key: value} of its live metadata rows
-#: (models.md §3).
+#: (both computed when the record is read).
 AGGREGATE_COMPUTED = {"hosts": list, "metadetails": dict}
 
 

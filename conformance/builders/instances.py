@@ -47,8 +47,7 @@ SECURITY_GROUP = record_shape(name=TEXT, description=TEXT, user_id=TEXT, project
 #: The standard relations of an instance record, loaded by instance_get_all and the
 #: other list functions: `info_cache`, `security_groups`, `metadata`,
 #: `instance_type` and (novadb's addition) `system_metadata`; instance_get and
-#: instance_get_by_uuid load the same, with each group's `rules` (instances.md area
-#: rules; models.md §2.50).
+#: instance_get_by_uuid load the same, with each group's `rules` (single reads only).
 INSTANCE_STANDARD = ("info_cache", "security_groups", "metadata", "instance_type",
                      "system_metadata")
 

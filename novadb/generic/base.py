@@ -147,7 +147,7 @@ class BaseDriver(Driver):
     @staticmethod
     def project_filter(model: type[Model], context: RequestContext,
                        project_only: bool | str) -> query.Expr:
-        """The project scoping of `project_only` (context.md §4): for a user context
+        """The project scoping of `project_only`: for a user context
         (non-admin, with a user and a project) the rows of its project only, with
         "allow_none" also the rows with no project; nothing for other contexts."""
         if not project_only or not is_user_context(context):
@@ -223,7 +223,7 @@ class BaseDriver(Driver):
     @staticmethod
     def check_uuid_like(value: Any) -> str:
         """`value` if Python's `uuid.UUID()` accepts it (hex digits with or without
-        hyphens, any case, optional braces or "urn:uuid:" prefix; core.md §1.11),
+        hyphens, any case, optional braces or "urn:uuid:" prefix),
         else `InvalidUUID(uuid=value)`; lookups still compare the string as given."""
         if isinstance(value, str):
             try:

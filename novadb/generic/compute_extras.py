@@ -1,4 +1,4 @@
-"""Compute extras area (spec/compute_extras.md): block device mappings, bandwidth
+"""Compute extras area: block device mappings, bandwidth
 usage, certificates, consoles, EC2 instance id mappings, key pairs, migrations
 and S3 images.
 

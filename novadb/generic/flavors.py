@@ -1,4 +1,4 @@
-"""Flavors area (spec/flavors.md): flavors (instance types), their extra specs and
+"""Flavors area: flavors (instance types), their extra specs and
 the project access rows of private flavors."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hosts area (spec/hosts.md): agent builds, aggregates, compute nodes, services, task logs."""
+"""Hosts area: agent builds, aggregates, compute nodes, services, task logs."""
 from __future__ import annotations
 
 import collections
@@ -80,7 +80,7 @@ class HostsAPI(BaseDriver):
         try:
             row = self.create(Aggregate, checked)
         except exception.AggregateNameExists:
-            # The key's error names the stored value; hosts.md names the argument.
+            # The key's error names the stored value; the API's error names the argument.
             raise exception.AggregateNameExists(aggregate_name=values["name"]) from None
         if items:
             self._aggregate_metadata_set(row["id"], items, replace=False)
@@ -250,7 +250,7 @@ class HostsAPI(BaseDriver):
     @staticmethod
     def _stat_items(stats):
         """`values['stats']` checked: a dict (None: no stats) whose values are
-        stored as their text (hosts.md: stats are always strings)."""
+        stored as their text (stats are always strings)."""
         if stats is None:
             return {}
         if not isinstance(stats, Mapping):
@@ -448,7 +448,7 @@ class HostsAPI(BaseDriver):
         try:
             row = self.create(TaskLog, checked)
         except exception.TaskAlreadyRunning:
-            # The key's error names the stored values; hosts.md names the arguments.
+            # The key's error names the stored values; the API's error names the arguments.
             raise exception.TaskAlreadyRunning(task_name=task_name, host=host) from None
         return self.record(TaskLog, row)
 

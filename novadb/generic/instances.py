@@ -1,4 +1,4 @@
-"""Instances area (spec/instances.md): instances, their metadata and system
+"""Instances area: instances, their metadata and system
 metadata, info caches and faults."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from novadb.schema.models import (
 from novadb.store import UniqueViolation
 from novadb.values import changes, check_value, check_values, is_storable_text
 
-#: The standard relations of an instance record (instances.md area rules).
+#: The standard relations of an instance record.
 STANDARD = ("info_cache", "security_groups", "metadata", "instance_type", "system_metadata")
 #: The full record of instance_get / instance_get_by_uuid: groups with their rules.
 FULL = STANDARD + ("security_groups.rules",)
@@ -165,7 +165,7 @@ class InstancesAPI(BaseDriver):
         """The metadata rows of a new instance: inserts, or, where the uuid already
         has live rows of a key (the metadata functions never check that the
         instance exists), an upsert of that key's live row: there is at most one live
-        row per (instance_uuid, key) (models.md §4).  A
+        row per (instance_uuid, key).  A
         uuid generated here has no rows yet: plain inserts."""
         if not items:
             return
@@ -184,7 +184,7 @@ class InstancesAPI(BaseDriver):
     def instance_destroy(self, context, instance_uuid, constraint=None):
         self.check_uuid_like(instance_uuid)
         # Checked in 2012.2's order: the uuid is uuid-like, the instance is found with
-        # the caller's context, then the constraint is valid (core.md §2).
+        # the caller's context, then the constraint is valid.
         row = self._instance_row(context, instance_uuid, for_update=True)
         condition = _constraint_filter(constraint)
         before = self.record(Instance, row, load=FULL)
@@ -282,7 +282,7 @@ class InstancesAPI(BaseDriver):
         return self.records(Instance, rows, load=STANDARD)
 
     def _filters(self, filters):
-        """The condition of instance_get_all_by_filters' `filters` (instances.md)."""
+        """The condition of instance_get_all_by_filters' `filters`."""
         parts = []
         for key, value in filters.items():
             if key == "deleted":

@@ -1,8 +1,8 @@
 """Key/value rows hanging off a parent row: metadata, system metadata, extra specs,
 aggregate metadata, compute node stats — checked, upserted and read in one way.
 
-At most one live row exists per (parent, key) (a live-row unique key of
-models.md §4); an upsert updates that row in place, else inserts (or, where the
+At most one live row exists per (parent, key) (a unique key among
+live rows); an upsert updates that row in place, else inserts (or, where the
 area says so, revives the key's soft-deleted row).  Concurrent writers of one
 key never fail: whoever loses the insert race updates the winner's row.
 """

@@ -1,4 +1,4 @@
-"""Security area (spec/security.md): security groups, their rules, instance
+"""Security area: security groups, their rules, instance
 associations and provider firewall rules.
 
 Only `security_group_ensure_default` is here so far (instance_create needs it);

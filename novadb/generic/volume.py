@@ -1,4 +1,4 @@
-"""Volume area (spec/volume.md) — the part other areas need so far.
+"""Volume area — the part other areas need so far.
 
 `volume_create`, `volume_get` and `volume_destroy` are complete (the hosts
 area's `service_get_all_volume_sorted` sums volume sizes); the rest of the
@@ -15,7 +15,7 @@ from novadb.schema.models import IscsiTarget, Volume, VolumeMetadata
 from novadb.values import changes, check_value, check_values
 
 #: What every volume read loads: the volume's metadata rows and its volume type
-#: (models.md §2.50).
+#:.
 VOLUME_RELATIONS = ("volume_metadata", "volume_type")
 
 

@@ -13,7 +13,7 @@ __all__ = [
     "Column", "Index", "UniqueKey", "Relation", "Computed", "Model", "NO_DEFAULT",
 ]
 
-#: Model name -> model class, in the seed's order (models.md §2).
+#: Model name -> model class, in the seed's order.
 MODELS: dict[str, type[Model]] = {
     name: getattr(_models, name) for name in _models.__all__
 }

@@ -1,13 +1,12 @@
-"""The 49 models of the seed, in the seed's order (spec/models.md §2).
+"""The 49 models of the seed, in the seed's order.
 
 A column is NOT NULL exactly where 2012.2's migrated MySQL/PostgreSQL schema
-makes it so; lengths are that schema's, defaults the 2012.2 model's (models.md
-§0).  The shared columns (created_at, updated_at, deleted_at, deleted) come from
+makes it so; lengths are that schema's, defaults the 2012.2 model's.  The shared columns (created_at, updated_at, deleted_at, deleted) come from
 `Model`.  Unique keys hold among non-deleted rows, each raising the exception
-2012.2's code check raised (models.md §4); each relation carries its own
-deleted conditions, on the parent, link or target side (models.md §1.6); the
+2012.2's code check raised; each relation carries its own
+deleted conditions, on the parent, link or target side; the
 computed keys are 2012.2's computed attributes, built from the row when a
-record is read (models.md §3).
+record is read.
 """
 from __future__ import annotations
 
@@ -994,7 +993,7 @@ class TaskLog(Model):
     state = Column(String(255), nullable=False)
     host = Column(String(255), nullable=False)
     # The model's "current time" defaults of the two periods are not declared:
-    # task_log_begin_task always fills them (as str(datetime), models.md §2.43).
+    # task_log_begin_task always fills them (as str(datetime)).
     period_beginning = Column(String(255), nullable=False)
     period_ending = Column(String(255), nullable=False)
     message = Column(String(255), nullable=False)

@@ -97,7 +97,7 @@ class Column:
 
     `check` names a value check applied on write to a non-None value: ``"ip"``
     (Python's `ipaddress.ip_address` accepts it) or ``"cidr"`` (a network
-    `ipaddress.ip_network(value, strict=False)` accepts), core.md §1.7; the value
+    `ipaddress.ip_network(value, strict=False)` accepts); the value
     is stored as given.  `default` is a value or a
     zero-argument callable applied on insert when the caller gives nothing.
     """
@@ -181,7 +181,7 @@ class Index:
 
 @dataclasses.dataclass(frozen=True)
 class UniqueKey:
-    """A unique key (models.md §4).
+    """A unique key.
 
     `live_only` keys hold among non-deleted rows only; a key with a NULL
     component never conflicts.  `error` builds the exception a conflict raises
@@ -203,7 +203,7 @@ class UniqueKey:
 
 @dataclasses.dataclass(frozen=True)
 class Relation:
-    """A relation loaded onto records (models.md §1.6).
+    """A relation loaded onto records.
 
     Rows of `target` whose `remote` column equals the parent's `local` column;
     through a link model when `through` = (link model, link column matching
@@ -230,7 +230,7 @@ ComputeFunction = Callable[[Mapping[str, Any], Mapping[str, Any], Any], Any]
 class Computed:
     """A key of every record of its model that is no column: computed from the
     row when the record is read (so it is the same on every backend), never
-    stored or written (models.md §3).
+    stored or written.
 
     `function(row, related, conf)` returns the value: `row` maps the model's
     columns to the row's values; `related` maps each relation named in `needs`
