@@ -12,7 +12,6 @@ N).  It uses the conformance suite's provisioners to get a clean store.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import time
 from importlib import metadata
@@ -20,6 +19,7 @@ from typing import Any, Callable
 
 import novadb as db
 from novadb import context, loader
+from novadb.conformance.round_trips import round_trips
 
 CONFIGURATIONS = ("memory", "sqlite", "sqlite-file", "mongomock", "postgresql", "mysql")
 
@@ -27,37 +27,6 @@ CONFIGURATIONS = ("memory", "sqlite", "sqlite-file", "mongomock", "postgresql", 
 def provisioner(name: str) -> Any:
     eps = {ep.name: ep for ep in metadata.entry_points(group="novadb.provisioners")}
     return eps[name].load()(name)
-
-
-@contextlib.contextmanager
-def counting_round_trips(counter: list[int]):
-    """Count every store operation (one round trip each) made inside the block."""
-    store = loader.get_driver().store
-    original = store.transaction
-
-    class Counting:
-        def __init__(self, tx: Any):
-            self._tx = tx
-
-        def __getattr__(self, name: str) -> Any:
-            attr = getattr(self._tx, name)
-            if name in ("select", "count", "aggregate", "sum_related", "insert", "update", "delete"):
-                def counted(*args: Any, **kwargs: Any) -> Any:
-                    counter[0] += 1
-                    return attr(*args, **kwargs)
-                return counted
-            return attr
-
-    @contextlib.contextmanager
-    def transaction(write: bool = False):
-        with original(write) as tx:
-            yield Counting(tx)
-
-    store.transaction = transaction
-    try:
-        yield
-    finally:
-        del store.transaction
 
 
 def timed(call: Callable[[], Any], repeat: int) -> float:
@@ -108,11 +77,9 @@ def run(name: str, rows: int, repeat: int) -> None:
         print(f"\n{name} ({prov.describe()}), {rows} instances and compute hosts")
         print(f"  {'create instance + service + node':40s} {fill * 1000:9.2f} ms each")
         for label, call in cases.items():
-            trips = [0]
-            with counting_round_trips(trips):
-                call()
+            trips = round_trips(call)
             seconds = timed(call, repeat)
-            print(f"  {label:40s} {seconds * 1000:9.2f} ms   {trips[0]:3d} round trips")
+            print(f"  {label:40s} {seconds * 1000:9.2f} ms   {trips:3d} round trips")
     finally:
         loader.reset()
         prov.drop()

@@ -1,14 +1,17 @@
 """pytest plugin of the novadb conformance suite (entry point pytest11: novadb).
 
-``pytest --novadb-backend NAME [--novadb-url URL]`` runs the whole suite on
-the configuration NAME: a built-in one (memory, sqlite, sqlite-file,
-mongomock, postgresql, mysql), or a third party's, found under the
-entry-point namespace `novadb.provisioners`, or else any installed driver of
-`novadb.backends` (its store must then live in the process).  The option may
-be repeated; without it, the ini option `novadb_backends` names the
+The plugin is inert unless the suite is asked for: it adds no guard, no
+parametrization and no output to a project's own tests.  It is asked for by
+``pytest --novadb-backend NAME [--novadb-url URL]``, which runs the whole suite on
+the configuration NAME: a built-in one (memory, sqlite, sqlite-file, mongomock,
+postgresql, mysql), or a third party's, found under the entry-point namespace
+`novadb.provisioners`, or else any installed driver of `novadb.backends` (its
+store must then live in the process).  The option may be repeated; without it,
+the ini option `novadb_backends` of the project running pytest names the
 configurations.  With no test path on the command line, the installed suite
-itself is collected, so the same command works from a third party's
-repository.
+itself is collected, so the same command works from a third party's repository.
+A configuration that cannot be loaded or reached fails the run at its start, in
+one line.
 
 Every call a test makes through the API is checked against the error contract
 of `novadb.driver`: a test fails when a call lets an error from outside
@@ -16,6 +19,9 @@ of `novadb.driver`: a test fails when a call lets an error from outside
 lines of its `Driver` method do not list (`DBError`, the universal clause,
 excepted).  A configuration's `Provisioner.expected_failures` runs the tests it
 names as strict expected failures; a key naming no test fails the run.
+
+The fixtures for a service's own tests (`novadb_memory`, `novadb_store`, the
+contexts) are provided whether or not the suite runs: see `novadb.testing`.
 """
 from __future__ import annotations
 
@@ -29,19 +35,21 @@ import pathlib
 import re
 import sys
 import types
-from importlib import metadata
 from typing import Any, Iterator, Mapping
 
 import pytest
 
 import novadb
-from novadb import context as nova_context, exception, loader
+from novadb import exception, loader
+from novadb.conformance import provision
 from novadb.conformance.provision import Provisioner
 from novadb.driver import UNIVERSAL_RAISES, Driver
+from novadb.testing import flags_restored
+from novadb.testing import (  # noqa: F401 - the plugin provides these fixtures
+    novadb_admin_ctx, novadb_memory, novadb_other_ctx, novadb_store, novadb_user_ctx)
 
 SUITE_DIR = pathlib.Path(__file__).resolve().parent
 SUITE_PACKAGE = "novadb.conformance"
-PROVISIONERS = "novadb.provisioners"
 
 
 # -- options ---------------------------------------------------------------------------
@@ -55,6 +63,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--novadb-url", default=None, metavar="URL",
                     help="server URL for the configuration (e.g. the PostgreSQL server "
                          "the suite creates its databases on)")
+    group.addoption("--novadb-fuzz", action="store_true", default=False,
+                    help="run the property-based fuzz tests with a large example budget")
     parser.addini("novadb_backends", "configurations run when --novadb-backend is not given",
                   default="")
 
@@ -68,12 +78,20 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
         args.append(str(SUITE_DIR))
 
 
+def requested_configurations(config: pytest.Config) -> list[str]:
+    """The configurations the run asks for: ``--novadb-backend``, else the ini's
+    `novadb_backends`; [] when the suite is not asked for."""
+    return config.getoption("--novadb-backend") or config.getini("novadb_backends").split()
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    names = requested_configurations(config)
+    if not names:
+        return  # inert: a project's own tests run as if the plugin were not installed
     config.addinivalue_line("markers", "covers(*functions): API functions the test checks")
     config.addinivalue_line("markers", "xdist_group(name): keep these tests on one worker")
     config.addinivalue_line("markers", "processes: a race between processes; runs only on "
                                        "configurations whose store they share")
-    names = config.getoption("--novadb-backend") or config.getini("novadb_backends").split()
     config.pluginmanager.register(Suite(config, names), "novadb-suite")
 
 
@@ -226,26 +244,28 @@ def _test_module(path: pathlib.Path) -> types.ModuleType:
 # -- the suite -------------------------------------------------------------------------
 
 
-def _load_provisioner(name: str, url: str | None) -> Provisioner:
-    found = {ep.name: ep for ep in metadata.entry_points(group=PROVISIONERS)}
-    if name in found:
-        return found[name].load()(name, url)
-    if name in loader.installed_backends():
-        return Provisioner(name, url)
-    raise pytest.UsageError(
-        f"novadb: no configuration {name!r}; provisioners: {', '.join(sorted(found))}; "
-        f"drivers: {', '.join(sorted(loader.installed_backends()))}")
+def _definition_id(item: pytest.Item) -> str:
+    """The node id of `item`'s test function, without its parameters (all its cases)."""
+    name = getattr(item, "originalname", None)
+    return f"{item.parent.nodeid}::{name}" if name and item.parent else item.nodeid
+
+
+def _one_line(exc: BaseException) -> str:
+    """`exc` as ``Class: first line of its message``."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 class Suite:
-    """Provisions the configurations and gives tests the `db` fixture."""
+    """Provisions the configurations and gives tests the `novadb_db` fixture."""
 
     def __init__(self, config: pytest.Config, names: list[str]):
         self.config = config
         self.names = list(dict.fromkeys(names))
         self.url = config.getoption("--novadb-url")
         self.provisioners: dict[str, Provisioner] = {}
-        #: Node ids of tests none of the selected configurations can run.
+        #: Node ids of test functions (every case) none of the selected configurations
+        #: can run.
         self.unfit: set[str] = set()
         self.created: set[str] = set()
         self.breaches: list[str] = []
@@ -254,17 +274,81 @@ class Suite:
         self._wrapper = lambda driver: GuardedDriver(driver, self.breaches)
 
     def provisioner(self, name: str) -> Provisioner:
+        """The provisioner of configuration `name` (a usage error when there is none)."""
         if name not in self.provisioners:
-            self.provisioners[name] = _load_provisioner(name, self.url)
+            try:
+                self.provisioners[name] = provision.load(name, self.url)
+            except LookupError as exc:
+                raise pytest.UsageError(f"novadb: {exc.args[0]}") from None
+            except Exception as exc:  # noqa: BLE001 - a third party's provisioner
+                raise pytest.UsageError(f"novadb: the provisioner of {name!r} does not "
+                                        f"load: {_one_line(exc)}") from None
         return self.provisioners[name]
 
     def manifest(self, name: str) -> Mapping[str, str]:
-        """The configuration's expected failures; {} while it cannot be loaded (that is
-        reported when the configuration is used)."""
+        """The configuration's expected failures."""
+        return self.provisioner(name).expected_failures
+
+    def check_driver(self, name: str) -> None:
+        """Fail the run, in one line, when the driver of configuration `name` is not
+        installed, does not import, or leaves an abstract method unimplemented."""
+        backend = self.provisioner(name).backend
+        drivers = loader.installed_backends()
+        if backend not in drivers:
+            raise pytest.UsageError(
+                f"novadb: configuration {name!r} needs the driver {backend!r}, which is not "
+                f"installed (drivers: {', '.join(sorted(drivers))})")
         try:
-            return self.provisioner(name).expected_failures
-        except Exception:  # noqa: BLE001 - the configuration's tests report it
-            return {}
+            driver = drivers[backend].load()
+        except Exception as exc:  # noqa: BLE001 - a third party's module
+            raise pytest.UsageError(f"novadb: configuration {name!r}: its driver "
+                                    f"{backend!r} does not import: {_one_line(exc)}") from None
+        missing = sorted(getattr(driver, "__abstractmethods__", ()))
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more"
+                                              if len(missing) > 5 else "")
+            raise pytest.UsageError(
+                f"novadb: configuration {name!r}: the driver {drivers[backend].value} is "
+                f"abstract; it does not implement {shown}")
+
+    def unusable(self, name: str, exc: BaseException) -> pytest.UsageError:
+        """The one-line usage error of a configuration whose store cannot be made."""
+        return pytest.UsageError(f"novadb: configuration {name!r} cannot be used: "
+                                 f"{_one_line(exc)}")
+
+    def create(self, name: str) -> Provisioner:
+        """The provisioner of `name`, its store created (once per process)."""
+        provisioner = self.provisioner(name)
+        if name not in self.created:
+            provisioner.create()
+            self.created.add(name)
+        return provisioner
+
+    def prepare(self, name: str) -> None:
+        """Create and activate the store of `name` before the first test, so that one that
+        cannot be made fails the run (in one line) instead of every test."""
+        try:
+            self.create(name).activate()
+        except Exception as exc:  # noqa: BLE001 - whatever the store raised
+            raise self.unusable(name, exc) from None
+
+    def probe(self, name: str) -> None:
+        """Under xdist, in the controller (the workers make their own stores): make a store
+        of `name` and remove it, failing the run, in one line, when that fails.  An
+        in-process store is also activated; a persistent one's schema is each worker's."""
+        provisioner = self.provisioner(name)
+        try:
+            provisioner.create()
+            try:
+                if not provisioner.persistent:
+                    provisioner.activate()
+            finally:
+                loader.reset()
+                provisioner.drop()
+        except Exception as exc:  # noqa: BLE001 - whatever the store raised
+            raise self.unusable(name, exc) from None
+        finally:
+            loader.reset()
 
     def check_contract(self) -> None:
         """Fail the run when a `:raises:` line of `Driver` names no novadb exception."""
@@ -277,8 +361,9 @@ class Suite:
         """Fail the run, in one line, when a manifest key names no test of the suite."""
         stale = []
         for name in self.names:
+            manifest = self.manifest(name)
             try:
-                keys = stale_keys(self.manifest(name), self.config.rootpath)
+                keys = stale_keys(manifest, self.config.rootpath)
             except Exception as exc:  # noqa: BLE001 - a test module that does not import
                 raise pytest.UsageError(f"novadb: cannot check the expected_failures of "
                                         f"{name!r}: {type(exc).__name__}: {exc}") from None
@@ -303,10 +388,10 @@ class Suite:
 
     def pytest_collection_modifyitems(self, config: pytest.Config,
                                       items: list[pytest.Item]) -> None:
-        unfit = [item for item in items if item.nodeid in self.unfit]
+        unfit = [item for item in items if _definition_id(item) in self.unfit]
         if unfit:
             config.hook.pytest_deselected(items=unfit)
-            items[:] = [item for item in items if item.nodeid not in self.unfit]
+            items[:] = [item for item in items if _definition_id(item) not in self.unfit]
         for item in items:
             callspec = getattr(item, "callspec", None)
             if callspec is None or "novadb_configuration" not in callspec.params:
@@ -332,9 +417,28 @@ class Suite:
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if not hasattr(session.config, "workerinput"):  # once, not on every xdist worker
+            for name in self.names:
+                self.check_driver(name)
             self.check_contract()
             self.check_manifests()
+            if session.config.pluginmanager.has_plugin("dsession"):  # the xdist controller
+                for name in self.names:
+                    self.probe(name)
         loader.add_wrapper(self._wrapper)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Without xdist, make the stores of the configurations the command line names, and
+        of those the collected tests use, before the first test runs."""
+        if hasattr(session.config, "workerinput") or session.config.option.collectonly:
+            return
+        used = set(session.config.getoption("--novadb-backend"))
+        used.update(item.callspec.params["novadb_configuration"] for item in session.items
+                    if "novadb_configuration" in getattr(getattr(item, "callspec", None),
+                                                         "params", {}))
+        with flags_restored():  # the tests before the suite's see the flags as they were
+            for name in self.names:
+                if name in used:
+                    self.prepare(name)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         loader.remove_wrapper(self._wrapper)
@@ -363,19 +467,20 @@ class Suite:
 # -- fixtures ----------------------------------------------------------------------------
 
 def _suite(request: pytest.FixtureRequest) -> Suite:
-    return request.config.pluginmanager.get_plugin("novadb-suite")
+    suite = request.config.pluginmanager.get_plugin("novadb-suite")
+    if suite is None:
+        pytest.fail("novadb_db and novadb_configuration are the conformance suite's "
+                    "fixtures: ask for the suite with --novadb-backend NAME or the ini "
+                    "option novadb_backends; a service's tests use novadb_memory or "
+                    "novadb_store", pytrace=False)
+    return suite
 
 
 @pytest.fixture(scope="session")
 def novadb_configuration(request: pytest.FixtureRequest) -> Iterator[Provisioner]:
     """The configuration under test (parametrized over the selected ones)."""
     suite = _suite(request)
-    name = request.param
-    provisioner = suite.provisioner(name)
-    if name not in suite.created:
-        provisioner.create()
-        suite.created.add(name)
-    yield provisioner
+    yield suite.create(request.param)
 
 
 @pytest.fixture
@@ -387,21 +492,3 @@ def novadb_db(request: pytest.FixtureRequest, novadb_configuration: Provisioner)
     request.node.user_properties.append(("novadb_configuration", novadb_configuration.name))
     request.node.user_properties.append(("novadb_store", novadb_configuration.describe()))
     return novadb
-
-
-@pytest.fixture
-def novadb_admin_ctx() -> nova_context.RequestContext:
-    """An admin context (no user, no project)."""
-    return nova_context.get_admin_context()
-
-
-@pytest.fixture
-def novadb_user_ctx() -> nova_context.RequestContext:
-    """A non-admin context of user 'fake-user' in project 'fake-project'."""
-    return nova_context.RequestContext("fake-user", "fake-project")
-
-
-@pytest.fixture
-def novadb_other_ctx() -> nova_context.RequestContext:
-    """A non-admin context of another user and project."""
-    return nova_context.RequestContext("other-user", "other-project")

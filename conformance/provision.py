@@ -11,10 +11,14 @@ store, `create`, `reset` and `drop`).
 from __future__ import annotations
 
 import os
+from importlib import metadata
 from typing import Any
 
 import novadb
 from novadb import loader, migration
+
+#: The entry-point namespace of the provisioners, each named like its configuration.
+NAMESPACE = "novadb.provisioners"
 
 
 class Provisioner:
@@ -37,7 +41,7 @@ class Provisioner:
     #: every case of the test; ``"test_flavors.py::test_x[bad0]"`` names one case,
     #: its parameter id as pytest shows it with the configuration's part removed
     #: (``test_x[memory-bad0]`` -> ``bad0``), and wins over the test's key.  A test
-    #: outside the suite (one of your own that uses the `db` fixture) is named
+    #: outside the suite (one of your own that uses the `novadb_db` fixture) is named
     #: relative to pytest's rootdir instead.  A key whose module or test does not
     #: exist fails the run at its start, even when only part of the suite runs; its
     #: case id is not checked (only collecting every case of the test would tell).
@@ -81,3 +85,19 @@ class Provisioner:
     def describe(self) -> str:
         """One line for the suite's report: which store this is."""
         return self.name
+
+
+def load(name: str, url: str | None = None) -> Provisioner:
+    """The provisioner of configuration `name`: the one registered under `NAMESPACE`, or
+    else the default `Provisioner` of the installed driver of that name.
+
+    Raises LookupError, naming the known configurations, when there is neither.
+    """
+    found = {ep.name: ep for ep in metadata.entry_points(group=NAMESPACE)}
+    if name in found:
+        return found[name].load()(name, url)
+    drivers = loader.installed_backends()
+    if name in drivers:
+        return Provisioner(name, url)
+    raise LookupError(f"no configuration {name!r}; provisioners: {', '.join(sorted(found))}; "
+                      f"drivers: {', '.join(sorted(drivers))}")

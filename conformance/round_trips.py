@@ -1,8 +1,8 @@
 """Counting a call's store round trips, on any store.
 
 A round trip is one store operation that does its work itself: a
-`Transaction` method (select, count, aggregate, sum_related, insert,
-insert_many, update, delete, claim, load, lock) counts once, unless it is
+`Transaction` method (select, select_loaded, count, aggregate, sum_related,
+insert, insert_many, update, delete, claim, load, lock, lock_row) counts once, unless it is
 carried out by calling other such methods (a generic fallback), in which case
 those are what count.  A store that answers `load` natively costs one; one
 that leaves it to the fallback costs a select per relation.
@@ -17,8 +17,8 @@ from novadb import loader
 
 __all__ = ["COUNTED", "RoundTrips", "round_trips"]
 
-COUNTED = ("select", "count", "aggregate", "sum_related", "insert", "insert_many",
-           "update", "delete", "claim", "load", "lock")
+COUNTED = ("select", "select_loaded", "count", "aggregate", "sum_related", "insert",
+           "insert_many", "update", "delete", "claim", "load", "lock", "lock_row")
 
 
 class RoundTrips:

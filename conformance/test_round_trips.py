@@ -147,3 +147,37 @@ def test_a_get_costs_at_most_two_round_trips(novadb_db, novadb_admin_ctx, name):
     assert call(novadb_db, novadb_admin_ctx, objects) is not None
     trips = round_trips(lambda: call(novadb_db, novadb_admin_ctx, objects))
     assert trips <= 2, f"{name} costs {trips} round trips"
+
+
+#: name -> (the most round trips: what the call writes plus its reads, the call).
+#: The writes are one per row written or statement of rows (a batch of metadata is
+#: one), the reads the lookups the call's checks need and the record it returns.
+WRITE_CALLS = {
+    # default group read, instance, metadata batch, system metadata batch, info
+    # cache, EC2 id, then the record (read with its relations, or row then relations)
+    "instance_create": (8, lambda novadb_db, ctx, o: novadb_db.instance_create(ctx, {
+        "project_id": "p1", "metadata": {"a": "1", "b": "2"}, "system_metadata": {"s": "1"},
+        "info_cache": {"network_info": "[]"}})),
+    # the instance (locked), its update, the record
+    "instance_update": (4, lambda novadb_db, ctx, o: novadb_db.instance_update(
+        ctx, o["instance"].uuid, {"display_name": "renamed"})),
+    # ... and the set: the parent's lock, its rows, one changed row, one batch of new rows
+    "instance_update (metadata)": (8, lambda novadb_db, ctx, o: novadb_db.instance_update(
+        ctx, o["instance"].uuid, {"display_name": "again", "metadata": {"m": "new", "n": "1"}})),
+    "instance_metadata_update": (4, lambda novadb_db, ctx, o: novadb_db.instance_metadata_update(
+        ctx, o["instance"].uuid, {"m": "changed", "o": "1"}, False)),
+    # the instance (locked), its record, the instance, its groups and info cache
+    "instance_destroy": (5, lambda novadb_db, ctx, o: novadb_db.instance_destroy(
+        ctx, o["instance"].uuid)),
+    "aggregate_host_add": (4, lambda novadb_db, ctx, o: novadb_db.aggregate_host_add(
+        ctx, o["aggregate"].id, "new-host")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITE_CALLS))
+def test_a_write_costs_what_it_writes_plus_its_reads(novadb_db, novadb_admin_ctx, name):
+    _grow(novadb_db, novadb_admin_ctx, 0, 3)
+    objects = _objects(novadb_db, novadb_admin_ctx)
+    bound, call = WRITE_CALLS[name]
+    trips = round_trips(lambda: call(novadb_db, novadb_admin_ctx, objects))
+    assert trips <= bound, f"{name} costs {trips} round trips (at most {bound})"

@@ -77,6 +77,18 @@ def _assert_each_claimed_once(claims: list[list[int]]) -> None:
     assert len(set(owners.values())) == POOL, "a volume was given two targets"
 
 
+# -- rows -------------------------------------------------------------------------------
+
+def test_select_rows_hold_exactly_the_columns_in_declaration_order(novadb_db):
+    _fill("shape", range(3))
+    with _store().transaction() as tx:
+        selected = tx.select(IscsiTarget, IscsiTarget.host == "shape",
+                             [query.Order("target_num", True)], limit=2)
+        first = tx.select(IscsiTarget, IscsiTarget.host == "shape")
+    assert [list(row) for row in selected + first] == [list(IscsiTarget.columns)] * 5
+    assert selected[0] is not first[2], "each select returns new dicts"
+
+
 # -- claim ------------------------------------------------------------------------------
 
 def test_claim_takes_the_first_free_row_in_order_and_returns_it_as_stored(novadb_db):

@@ -11,7 +11,7 @@ from novadb import context, migration
 
 migration.db_sync()  # creates ./nova.sqlite (Alembic) and seeds the five default flavors
 admin = context.get_admin_context()
-print(f"schema version {migration.db_version()} on {db.config.CONF.sql_connection}")
+print(f"schema version {migration.db_version()} on {db.config.sql_connection()}")
 
 service = db.service_get_by_host_and_topic(admin, "compute1", "compute")
 if service is None:

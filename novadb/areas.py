@@ -93,7 +93,7 @@ AREAS: tuple[Area, ...] = (
         ),
     ),
     Area(
-        "security", mixin="novadb.generic.security:SecurityAPI", complete=False,
+        "security", mixin="novadb.generic.security:SecurityAPI", complete=True,
         functions=(
             "instance_add_security_group", "instance_remove_security_group",
             "provider_fw_rule_create", "provider_fw_rule_destroy", "provider_fw_rule_get_all",
@@ -108,7 +108,7 @@ AREAS: tuple[Area, ...] = (
         ),
     ),
     Area(
-        "compute_extras", mixin="novadb.generic.compute_extras:ComputeExtrasAPI", complete=False,
+        "compute_extras", mixin="novadb.generic.compute_extras:ComputeExtrasAPI", complete=True,
         functions=(
             "block_device_mapping_create", "block_device_mapping_destroy",
             "block_device_mapping_destroy_by_instance_and_device",
@@ -129,7 +129,7 @@ AREAS: tuple[Area, ...] = (
         ),
     ),
     Area(
-        "network", mixin=None, complete=False,
+        "network", mixin="novadb.generic.network:NetworkAPI", complete=True,
         functions=(
             "dnsdomain_get", "dnsdomain_list", "dnsdomain_register_for_project",
             "dnsdomain_register_for_zone", "dnsdomain_unregister", "fixed_ip_associate",
@@ -160,7 +160,7 @@ AREAS: tuple[Area, ...] = (
         ),
     ),
     Area(
-        "volume", mixin="novadb.generic.volume:VolumeAPI", complete=False,
+        "volume", mixin="novadb.generic.volume:VolumeAPI", complete=True,
         functions=(
             "ec2_snapshot_create", "ec2_volume_create", "get_ec2_snapshot_id_by_uuid",
             "get_ec2_volume_id_by_uuid", "get_snapshot_uuid_by_ec2_id",
@@ -185,7 +185,7 @@ AREAS: tuple[Area, ...] = (
         ),
     ),
     Area(
-        "quota", mixin=None, complete=False,
+        "quota", mixin="novadb.generic.quota:QuotaAPI", complete=True,
         functions=(
             "floating_ip_count_by_project", "instance_data_get_for_project",
             "key_pair_count_by_user", "quota_class_create", "quota_class_destroy",

@@ -83,6 +83,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
             wrong type or too long, or no value for a NOT NULL column.
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -131,6 +132,7 @@ class Driver(abc.ABC):
         :returns: the new aggregate record, with `hosts` [] and `metadetails` the given `metadata`
             (or {}).
         :raises novadb.exception.AggregateNameExists:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.InvalidInput:
         """
@@ -275,6 +277,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
             wrong type or too long, or no value for a NOT NULL column.
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -342,6 +345,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
             wrong type or too long, or no value for a NOT NULL column.
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -511,6 +515,7 @@ class Driver(abc.ABC):
 
         :returns: the new mapping record.
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -552,6 +557,7 @@ class Driver(abc.ABC):
         """Update an entry of block device mapping.
 
         :returns: None.
+        :raises novadb.exception.InvalidInput: a bad values dict (nothing written).
         """
 
     @abc.abstractmethod
@@ -562,6 +568,7 @@ class Driver(abc.ABC):
         If not existed, create a new entry.
 
         :returns: None.
+        :raises novadb.exception.Duplicate: an explicit `id` of another mapping.
         :raises novadb.exception.InvalidInput:
         """
 
@@ -572,6 +579,7 @@ class Driver(abc.ABC):
 
         :returns: the bandwidth usage records of those uuids for exactly `start_period`; [] when
             none.
+        :raises novadb.exception.InvalidInput: `uuids` is not a list.
         """
 
     @abc.abstractmethod
@@ -583,6 +591,7 @@ class Driver(abc.ABC):
         Creates new record if needed.
 
         :returns: None.
+        :raises novadb.exception.InvalidInput: a value the columns do not take (nothing written).
         """
 
     @abc.abstractmethod
@@ -591,6 +600,8 @@ class Driver(abc.ABC):
 
         :returns: the new certificate record (user_id, project_id, file_name).
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: a bad values dict (nothing written).
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -625,6 +636,7 @@ class Driver(abc.ABC):
 
         :returns: the new console record (instance_name, instance_uuid, password, port, pool_id).
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -668,6 +680,7 @@ class Driver(abc.ABC):
         :returns: the new console pool record (address, username, password, console_type,
             public_hostname, host, compute_host).
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -719,6 +732,8 @@ class Driver(abc.ABC):
 
         :returns: the new key pair record (name, user_id, fingerprint, public_key).
         :raises novadb.exception.KeyPairExists:
+        :raises novadb.exception.InvalidInput: a bad values dict (nothing written).
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -762,6 +777,8 @@ class Driver(abc.ABC):
         :returns: the new migration record (source_compute, dest_compute, dest_host,
             old/new_instance_type_id, instance_uuid, status).
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: a bad values dict (nothing written).
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -793,6 +810,7 @@ class Driver(abc.ABC):
         :returns: the 'finished' migrations to `dest_compute` not updated for `confirm_window`
             seconds.
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: `confirm_window` is not a number of seconds.
         """
 
     @abc.abstractmethod
@@ -803,6 +821,7 @@ class Driver(abc.ABC):
         :returns: the updated migration record.
         :raises novadb.exception.MigrationNotFound:
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput: a bad values dict (nothing written).
         """
 
     @abc.abstractmethod
@@ -810,6 +829,8 @@ class Driver(abc.ABC):
         """Create local s3 image represented by provided uuid.
 
         :returns: the new mapping record {id, uuid, ...}; `id` is the S3/EC2 integer image id.
+        :raises novadb.exception.InvalidInput: the uuid is None, not text, or too long.
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -851,6 +872,7 @@ class Driver(abc.ABC):
 
         :returns: None.
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -860,6 +882,7 @@ class Driver(abc.ABC):
 
         :returns: None.
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -883,6 +906,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.InvalidIpAddressError:
         :raises novadb.exception.FixedIpNotFoundForNetwork:
         :raises novadb.exception.FixedIpAlreadyInUse:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -896,6 +920,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.InvalidUUID:
         :raises novadb.exception.NoMoreFixedIps:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -906,6 +931,7 @@ class Driver(abc.ABC):
         :returns: None.
         :raises novadb.exception.InvalidInput:
         :raises novadb.exception.InvalidIpAddressError:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -915,6 +941,7 @@ class Driver(abc.ABC):
         :returns: the new row's `address` (a string, not the record).
         :raises novadb.exception.InvalidInput:
         :raises novadb.exception.InvalidIpAddressError:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -925,6 +952,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.InvalidIpAddressError:
         :raises novadb.exception.FixedIpNotFoundForAddress:
         :raises novadb.exception.NotAuthorized:
+        :raises novadb.exception.InstanceNotFound:
         """
 
     @abc.abstractmethod
@@ -934,6 +962,7 @@ class Driver(abc.ABC):
 
         :returns: the number of fixed IPs disassociated (int; 0 when none).
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -1005,6 +1034,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.FixedIpNotFoundForAddress:
         :raises novadb.exception.NotAuthorized:
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.InstanceNotFound:
         """
 
     @abc.abstractmethod
@@ -1024,6 +1054,7 @@ class Driver(abc.ABC):
         :returns: the address string of the claimed floating IP.
         :raises novadb.exception.NotAuthorized:
         :raises novadb.exception.NoMoreFloatingIps:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -1035,6 +1066,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.FloatingIpExists:
         :raises novadb.exception.InvalidInput:
         :raises novadb.exception.InvalidIpAddressError:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -1044,6 +1076,7 @@ class Driver(abc.ABC):
 
         :returns: None.
         :raises novadb.exception.InvalidIpAddressError:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -1055,6 +1088,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.NotAuthorized:
         :raises novadb.exception.InvalidInput:
         :raises novadb.exception.InvalidIpAddressError:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -1099,6 +1133,8 @@ class Driver(abc.ABC):
         :raises novadb.exception.FloatingIpNotFoundForAddress:
         :raises novadb.exception.NotAuthorized:
         :raises novadb.exception.FixedIpNotFoundForAddress:
+        :raises novadb.exception.InstanceNotFound:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -1157,6 +1193,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.InvalidIpAddressError:
         :raises novadb.exception.FixedIpNotFoundForAddress:
         :raises novadb.exception.NotAuthorized:
+        :raises novadb.exception.InstanceNotFound:
         """
 
     @abc.abstractmethod
@@ -1195,6 +1232,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.FloatingIpNotFoundForAddress:
         :raises novadb.exception.NotAuthorized:
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.FloatingIpExists:
         """
 
     @abc.abstractmethod
@@ -1215,6 +1253,7 @@ class Driver(abc.ABC):
         :returns: the network record now (or already) associated with the project.
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.NoMoreNetworks:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -1242,6 +1281,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.NetworkNotFound:
         :raises novadb.exception.InvalidCidr:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -1258,6 +1298,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.InvalidInput:
         :raises novadb.exception.InvalidCidr:
         :raises novadb.exception.InvalidIpAddressError:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -1327,6 +1368,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.NoNetworksFound:
         :raises novadb.exception.NetworkNotFoundForProject:
         :raises novadb.exception.NetworkNotFound:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -1403,6 +1445,7 @@ class Driver(abc.ABC):
             already recorded.
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.NetworkNotFound:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -1417,6 +1460,8 @@ class Driver(abc.ABC):
         :raises novadb.exception.InvalidInput:
         :raises novadb.exception.InvalidCidr:
         :raises novadb.exception.InvalidIpAddressError:
+        :raises novadb.exception.DuplicateVlan:
+        :raises novadb.exception.Duplicate:
         """
 
     @abc.abstractmethod
@@ -1431,6 +1476,7 @@ class Driver(abc.ABC):
             `network_associate` gives.
         :raises novadb.exception.NoMoreNetworks:
         :raises novadb.exception.AdminRequired:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -1441,6 +1487,7 @@ class Driver(abc.ABC):
         :returns: the new vif record.
         :raises novadb.exception.VirtualInterfaceCreateException:
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -1518,6 +1565,8 @@ class Driver(abc.ABC):
         :returns: the mapping record (`id` the EC2 integer id, `uuid` the snapshot id), new or
             existing.
         :raises novadb.exception.Duplicate:
+        :raises novadb.exception.InvalidInput: `snapshot_id` is None or not storable, or
+            `forced_id` is not an integer id.
         """
 
     @abc.abstractmethod
@@ -1528,6 +1577,8 @@ class Driver(abc.ABC):
         :returns: the mapping record (`id` the EC2 integer id, `uuid` the volume id), new or
             existing.
         :raises novadb.exception.Duplicate:
+        :raises novadb.exception.InvalidInput: `volume_id` is None or not storable, or
+            `forced_id` is not an integer id.
         """
 
     @abc.abstractmethod
@@ -1591,6 +1642,7 @@ class Driver(abc.ABC):
         :returns: the new backend-config record (integer `id`).
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.Duplicate:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -1636,6 +1688,8 @@ class Driver(abc.ABC):
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.NotFound:
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: another row, deleted or not, has the new
+            `config_params`.
         """
 
     @abc.abstractmethod
@@ -1645,6 +1699,7 @@ class Driver(abc.ABC):
         :returns: the new SM flavor record (integer `id`, `label`, `description`).
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.Duplicate:
+        :raises novadb.exception.InvalidInput:
         """
 
     @abc.abstractmethod
@@ -1690,6 +1745,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.NotFound:
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: another row, deleted or not, has the new `label`.
         """
 
     @abc.abstractmethod
@@ -1698,6 +1754,7 @@ class Driver(abc.ABC):
 
         :returns: the new SM volume record (`id` = the volume's uuid, `backend_id`, `vdi_uuid`).
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: an SM volume with that id exists.
         """
 
     @abc.abstractmethod
@@ -1730,6 +1787,7 @@ class Driver(abc.ABC):
         :returns: the updated SM volume record.
         :raises novadb.exception.NotFound:
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: the new id is another SM volume's.
         """
 
     @abc.abstractmethod
@@ -1738,6 +1796,7 @@ class Driver(abc.ABC):
 
         :returns: the new snapshot record.
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: a snapshot with the given id exists.
         """
 
     @abc.abstractmethod
@@ -1789,6 +1848,7 @@ class Driver(abc.ABC):
         :returns: None.
         :raises novadb.exception.SnapshotNotFound:
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: the new id is another snapshot's.
         """
 
     @abc.abstractmethod
@@ -1799,6 +1859,7 @@ class Driver(abc.ABC):
         :returns: the `target_num` (int) of the target now bound to the volume.
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.NoMoreTargets:
+        :raises novadb.exception.InvalidInput: `volume_id` is None or not storable.
         """
 
     @abc.abstractmethod
@@ -1810,6 +1871,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.InvalidUUID:
         :raises novadb.exception.VolumeNotFound:
+        :raises novadb.exception.InvalidInput: `mountpoint` is not storable.
         """
 
     @abc.abstractmethod
@@ -1819,6 +1881,7 @@ class Driver(abc.ABC):
         :returns: the created volume as `volume_get` returns it (with `volume_metadata` and
             `volume_type`).
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: a volume with the given id exists.
         """
 
     @abc.abstractmethod
@@ -1858,6 +1921,7 @@ class Driver(abc.ABC):
 
         :returns: the volumes (no relations) not deleted before `begin`, created before `end` when
             given, of `project_id` when given.
+        :raises novadb.exception.InvalidInput: `begin` (or a given `end`) is not a datetime.
         """
 
     @abc.abstractmethod
@@ -1935,6 +1999,8 @@ class Driver(abc.ABC):
         :returns: the volume's resulting metadata, a dict {key: value} of its live rows after the
             call.
         :raises novadb.exception.VolumeNotFound:
+        :raises novadb.exception.InvalidInput: `metadata` is not a dict, or a key or value is
+            not storable.
         """
 
     @abc.abstractmethod
@@ -1946,6 +2012,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.VolumeTypeExists:
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: the given id is another volume type's.
         """
 
     @abc.abstractmethod
@@ -1984,6 +2051,8 @@ class Driver(abc.ABC):
         :returns: the type's resulting extra specs, a dict {key: value} of its live spec rows after
             the call.
         :raises novadb.exception.VolumeTypeNotFound:
+        :raises novadb.exception.InvalidInput: `extra_specs` is not a dict, or a key or value
+            is not storable.
         """
 
     @abc.abstractmethod
@@ -2020,6 +2089,7 @@ class Driver(abc.ABC):
         :returns: the updated volume record with `volume_metadata` and `volume_type`.
         :raises novadb.exception.VolumeNotFound:
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: the new id is another volume's.
         """
 
     # -- quota: quotas, quota classes, usages, reservations, per-project counts -------------------
@@ -2060,6 +2130,8 @@ class Driver(abc.ABC):
         :returns: the new quota-class record (`class_name`, `resource`, `hard_limit=limit`).
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.QuotaClassExists:
+        :raises novadb.exception.InvalidInput: `class_name`, `resource` or `limit` is of the wrong type or too long.
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -2104,6 +2176,7 @@ class Driver(abc.ABC):
         :returns: None.
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.QuotaClassNotFound:
+        :raises novadb.exception.InvalidInput: `limit` is not None or an int.
         """
 
     @abc.abstractmethod
@@ -2114,6 +2187,9 @@ class Driver(abc.ABC):
         :returns: the new quota record (`project_id`, `resource`, `hard_limit=limit`).
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.QuotaExists:
+        :raises novadb.exception.InvalidInput: `project_id`, `resource` or `limit` is of the wrong type or too long
+            (`resource` may not be None).
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -2160,6 +2236,9 @@ class Driver(abc.ABC):
         :raises novadb.exception.OverQuota:
         :raises novadb.exception.QuotaResourceUnknown:
         :raises novadb.exception.InvalidReservationExpiration:
+        :raises novadb.exception.InvalidInput: `resources`, `quotas` or `deltas` is not a dict, or a delta, limit,
+            `until_refresh` or `max_age` is not an int (limits, `until_refresh` and `max_age`
+            may be None).
         """
 
     @abc.abstractmethod
@@ -2170,6 +2249,7 @@ class Driver(abc.ABC):
         :returns: None.
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.ProjectQuotaNotFound:
+        :raises novadb.exception.InvalidInput: `limit` is not None or an int.
         """
 
     @abc.abstractmethod
@@ -2180,6 +2260,7 @@ class Driver(abc.ABC):
         :returns: the new usage record (`total = in_use + reserved` is readable on it).
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.Duplicate:
+        :raises novadb.exception.InvalidInput: an argument is of the wrong type or too long, or a count is None.
         """
 
     @abc.abstractmethod
@@ -2217,6 +2298,7 @@ class Driver(abc.ABC):
         :returns: None.
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.QuotaUsageNotFound:
+        :raises novadb.exception.InvalidInput: an argument is of the wrong type or too long, or a count is None.
         """
 
     @abc.abstractmethod
@@ -2224,6 +2306,7 @@ class Driver(abc.ABC):
         """Commit quota reservations.
 
         :returns: None.
+        :raises novadb.exception.InvalidInput: `reservations` is not a list of uuids.
         """
 
     @abc.abstractmethod
@@ -2235,6 +2318,8 @@ class Driver(abc.ABC):
         :returns: the new reservation record.
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.Duplicate:
+        :raises novadb.exception.InvalidInput: `usage` has no `id`, or an argument is of the wrong type or too
+            long (`uuid` and `delta` may not be None).
         """
 
     @abc.abstractmethod
@@ -2276,6 +2361,7 @@ class Driver(abc.ABC):
         """Roll back quota reservations.
 
         :returns: None.
+        :raises novadb.exception.InvalidInput: `reservations` is not a list of uuids.
         """
 
     @abc.abstractmethod
@@ -2316,6 +2402,9 @@ class Driver(abc.ABC):
         :returns: the new provider firewall rule record.
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.InvalidCidr:
+        :raises novadb.exception.InvalidInput: `rule` has an unknown key, or a value of the
+            wrong type or too long.
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -2349,6 +2438,9 @@ class Driver(abc.ABC):
 
         :returns: the new group record (name, description, user_id, project_id) with `rules` [].
         :raises novadb.exception.SecurityGroupExists:
+        :raises novadb.exception.InvalidInput: `values` has an unknown key, or a value of the
+            wrong type or too long.
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -2444,6 +2536,7 @@ class Driver(abc.ABC):
             group_id).
         :raises novadb.exception.InvalidInput:
         :raises novadb.exception.InvalidCidr:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -2518,6 +2611,7 @@ class Driver(abc.ABC):
         :returns: the new fault as a plain dict, equal to its entry in
             `instance_fault_get_by_instance_uuids`.
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod
@@ -2679,7 +2773,8 @@ class Driver(abc.ABC):
 
         :returns: the info cache record after the call.
         :raises novadb.exception.InvalidInput: `values` has an unknown key, a value of the
-            wrong type or too long, or no value for a NOT NULL column.
+            wrong type or too long, or no value for a NOT NULL column, or moves the cache
+            to another `instance_uuid`.
         """
 
     @abc.abstractmethod
@@ -2830,6 +2925,7 @@ class Driver(abc.ABC):
         :raises novadb.exception.InstanceTypeExists:
         :raises novadb.exception.AdminRequired:
         :raises novadb.exception.InvalidInput:
+        :raises novadb.exception.Duplicate: an explicit `id` already taken.
         """
 
     @abc.abstractmethod

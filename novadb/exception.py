@@ -538,6 +538,13 @@ class DBError(NovaException):
         super().__init__(str(inner_exception))
 
 
+class DBConnectionError(DBError):
+    """The database server could not be reached, or the connection was lost
+    where the call could not safely run again (during its COMMIT: the call may
+    or may not have taken effect).  Takes the original error positionally."""
+    message = "Could not reach the database server."
+
+
 class FixedIpAlreadyInUse(NovaException):
     """`fixed_ip_associate` when the address already has an instance."""
     message = "Instance %(instance_uuid)s already holds fixed IP %(address)s."

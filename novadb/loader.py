@@ -10,8 +10,13 @@ from novadb.config import CONF
 
 NAMESPACE = "novadb.backends"
 
-# The extra that installs the client library each built-in driver needs.
-_EXTRAS = {"mongo": "mongo", "sqlalchemy": "postgresql or mysql for those servers"}
+# The extra of novadb's pyproject.toml that installs each client library a
+# built-in driver may import.
+_EXTRAS = {"pymongo": "mongo", "bson": "mongo", "gridfs": "mongo", "mongomock": "mongomock",
+           "psycopg": "postgresql", "psycopg_binary": "postgresql", "pymysql": "mysql"}
+# SQLAlchemy's default DBAPI of a dialect, which no extra installs.
+_DEFAULT_DBAPIS = {"psycopg2": ("postgresql+psycopg://", "postgresql"),
+                   "MySQLdb": ("mysql+pymysql://", "mysql")}
 
 _lock = threading.RLock()
 _driver: Any = None
@@ -47,12 +52,25 @@ def _reraise(manager: Any, entrypoint: Any, exc: BaseException) -> None:
     if isinstance(exc, exception.NovaException):
         raise exc
     if isinstance(exc, ImportError):
-        extra = _EXTRAS.get(entrypoint.name, entrypoint.name)
         raise exception.BackendUnavailable(
-            backend=entrypoint.name,
-            reason=f"{exc}; install the extra it needs: pip install 'novadb[{extra}]'"
-        ) from exc
+            backend=entrypoint.name, reason=f"{exc}{install_hint(entrypoint, exc)}") from exc
     raise exception.BackendUnavailable(backend=entrypoint.name, reason=str(exc)) from exc
+
+
+def install_hint(entrypoint: Any, exc: ImportError) -> str:
+    """"; pip install 'novadb[EXTRA]'" for a client library a built-in driver
+    misses, else "" (a third party's driver documents its own needs)."""
+    if not str(getattr(entrypoint, "value", "")).startswith("novadb."):
+        return ""
+    module = (exc.name or "").partition(".")[0]
+    if module in _DEFAULT_DBAPIS:
+        scheme, extra = _DEFAULT_DBAPIS[module]
+        return (f"; install it, or use a {scheme} URL in [database] connection "
+                f"after pip install 'novadb[{extra}]'")
+    extra = _EXTRAS.get(module)
+    if extra == "mongo" and str(CONF.mongo_connection).startswith("mongomock:"):
+        extra = "mongomock"
+    return f"; install it with: pip install 'novadb[{extra}]'" if extra else ""
 
 
 def get_driver() -> Any:

@@ -22,9 +22,12 @@ from novadb import query
 from novadb.schema import MODELS
 from novadb.schema.types import Model, Relation
 
-__all__ = ["Load", "plan", "attach", "unique"]
+__all__ = ["Load", "plan", "attach", "attach_fetched", "unique"]
 
 Select = Callable[[type[Model], query.Expr], list[dict[str, Any]]]
+#: ``fetch(model, column, keys, live)``: the rows of `model` whose `column` is in
+#: `keys` (and not deleted, when `live`), in primary-key order.
+Fetch = Callable[[type[Model], str, Sequence[Any], bool], list[dict[str, Any]]]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -35,26 +38,17 @@ class Load:
     target: type[Model]
     link: type[Model] | None
     nested: tuple["Load", ...]
+    # Derived from `relation`, kept as attributes because every read walks them.
+    name: str = dataclasses.field(init=False)
+    parent_live: bool = dataclasses.field(init=False)
+    link_live: bool = dataclasses.field(init=False)
+    target_live: bool = dataclasses.field(init=False)
 
-    @property
-    def name(self) -> str:
-        return self.relation.name
-
-    @property
-    def parent_live(self) -> bool:
-        return "parent" in self.relation.live
-
-    def target_filter(self, keys: Sequence[Any]) -> query.Expr:
-        """Target rows whose remote column is in `keys` (and live, if the relation says)."""
-        return query.and_(query.In(self.relation.remote, keys),
-                          _LIVE if "target" in self.relation.live else None)
-
-    def link_filter(self, keys: Sequence[Any]) -> query.Expr:
-        """Link rows of the parents whose local column is in `keys`."""
-        assert self.relation.through is not None
-        _, link_local, _ = self.relation.through
-        return query.and_(query.In(link_local, keys),
-                          _LIVE if "link" in self.relation.live else None)
+    def __post_init__(self) -> None:
+        live = self.relation.live
+        for name, value in (("name", self.relation.name), ("parent_live", "parent" in live),
+                            ("link_live", "link" in live), ("target_live", "target" in live)):
+            object.__setattr__(self, name, value)
 
 
 _LIVE = query.Cmp("deleted", "eq", False)
@@ -100,18 +94,30 @@ def attach(select: Select, rows: Sequence[dict[str, Any]], loads: Sequence[Load]
     where)` (rows in primary-key order) doing the reading: one select per
     relation (two through a link) for the whole batch, then the nested loads of
     all the targets together."""
+    def fetch(model: type[Model], column: str, keys: Sequence[Any],
+              live: bool) -> list[dict[str, Any]]:
+        return select(model, query.and_(query.In(column, keys), _LIVE if live else None))
+
+    attach_fetched(fetch, rows, loads)
+
+
+def attach_fetched(fetch: Fetch, rows: Sequence[dict[str, Any]],
+                   loads: Sequence[Load]) -> None:
+    """`attach`, reading through `fetch` (for a store that looks keys up directly)."""
     for load in loads:
         relation = load.relation
         pk = load.target.primary_key.name
-        eligible = [r for r in rows if not (load.parent_live and r["deleted"])]
+        eligible = [r for r in rows if not r["deleted"]] if load.parent_live else rows
         keys = unique(r[relation.local] for r in eligible)
         by_key: dict[Any, list[dict[str, Any]]] = {}
         if keys:
             if relation.through:
                 _, link_local, link_remote = relation.through
-                links = select(load.link, load.link_filter(keys))  # type: ignore[arg-type]
+                links = fetch(load.link, link_local, keys,  # type: ignore[arg-type]
+                              load.link_live)
                 wanted = unique(ln[link_remote] for ln in links)
-                targets = select(load.target, load.target_filter(wanted)) if wanted else []
+                targets = fetch(load.target, relation.remote, wanted,
+                                load.target_live) if wanted else []
                 first: dict[Any, dict[str, Any]] = {}
                 for target in targets:
                     first.setdefault(target[relation.remote], target)
@@ -125,12 +131,14 @@ def attach(select: Select, rows: Sequence[dict[str, Any]], loads: Sequence[Load]
                 for bucket in by_key.values():
                     bucket.sort(key=lambda r: r[pk])
             else:
-                for target in select(load.target, load.target_filter(keys)):
-                    by_key.setdefault(target[relation.remote], []).append(target)
+                remote = relation.remote
+                for target in fetch(load.target, remote, keys, load.target_live):
+                    by_key.setdefault(target[remote], []).append(target)
         if load.nested:
             distinct = {id(t): t for bucket in by_key.values() for t in bucket}
-            attach(select, list(distinct.values()), load.nested)
+            attach_fetched(fetch, list(distinct.values()), load.nested)
+        local, name, many, parent_live = relation.local, load.name, relation.many, load.parent_live
         for row in rows:
-            found = ([] if load.parent_live and row["deleted"] or row[relation.local] is None
-                     else by_key.get(row[relation.local], []))
-            row[load.name] = list(found) if relation.many else (found[0] if found else None)
+            found = ([] if parent_live and row["deleted"] or row[local] is None
+                     else by_key.get(row[local], ()))
+            row[name] = list(found) if many else (found[0] if found else None)

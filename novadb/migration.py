@@ -11,7 +11,7 @@ from typing import Any
 
 from novadb import exception, loader, timeutils, values
 
-LATEST_VERSION = 1
+LATEST_VERSION = 2
 
 # (name, memory_mb, vcpus, root_gb) of the five default flavors, ids 1-5 in this order.
 DEFAULT_FLAVORS = (
@@ -41,7 +41,29 @@ def default_flavor_rows(now: datetime.datetime | None = None) -> list[dict[str, 
     return rows
 
 
-def _check_version(version: Any) -> int | None:
+# The tables each schema version after the first adds; version 1 has every
+# other table of the declared schema.
+_TABLES_ADDED_IN: dict[int, frozenset[str]] = {}
+
+
+def tables_at(version: int | None) -> set[str]:
+    """Names of the tables a schema at `version` has (None or 0: none)."""
+    from novadb.schema import MODELS
+
+    if not version:
+        return set()
+    later = set().union(*(t for v, t in _TABLES_ADDED_IN.items() if v > version))
+    return {m.__tablename__ for m in MODELS.values()} - later
+
+
+def tables_dropped(current: int | None, target: int) -> list[str]:
+    """Names of the tables a downgrade from `current` to `target` drops, sorted."""
+    return sorted(tables_at(current) - tables_at(target))
+
+
+def check_version(version: Any) -> int | None:
+    """`version` as a known schema version number (None stays None); a
+    `NovaException` for anything else."""
     if version is None:
         return None
     try:
@@ -56,7 +78,7 @@ def _check_version(version: Any) -> int | None:
 
 def db_sync(version: Any = None) -> None:
     """Create or upgrade the configured backend's schema to `version` (None: latest)."""
-    loader.get_driver().db_sync(_check_version(version))
+    loader.get_driver().db_sync(check_version(version))
 
 
 def db_version() -> int | None:

@@ -21,7 +21,21 @@ from novadb import loads as loading
 from novadb import query
 from novadb.schema.types import Model, UniqueKey
 
-__all__ = ["Store", "Transaction", "UndoLogTransaction", "UniqueViolation", "TransientError"]
+__all__ = ["Store", "Transaction", "UndoLogTransaction", "UniqueViolation", "TransientError",
+           "ConnectionLost", "full_order"]
+
+
+def full_order(order_by: Sequence[query.Order], pk: str) -> list[query.Order]:
+    """The total order a select returns rows in: `order_by`, then the primary key
+    ascending, cut after the primary key's first item (it is unique: nothing
+    after it breaks a tie)."""
+    order = []
+    for item in order_by:
+        order.append(item)
+        if item.column == pk:
+            return order
+    order.append(query.Order(pk))
+    return order
 
 LOG = logging.getLogger(__name__)
 
@@ -47,13 +61,22 @@ class TransientError(Exception):
     serialization failure); the generic layer retries the whole call."""
 
 
+class ConnectionLost(TransientError):
+    """The connection failed before the transaction committed: nothing of it
+    was written, so the generic layer retries the whole call (after the
+    `[database] db_retry_interval`), and raises `DBConnectionError` when the
+    retries run out.  A connection lost during COMMIT is no `ConnectionLost`:
+    the outcome is unknown, so the call raises `DBConnectionError` at once."""
+
+
 class Transaction(abc.ABC):
     """One unit of work: all its writes happen, or none do.
 
     SQL backends give isolation too (row locks with `for_update`); a backend
-    without multi-document transactions (Mongo) undoes its writes on failure,
-    and every check-and-set the generic layer makes is a single conditional
-    `update` or a unique key, so it is race-free without isolation.
+    without multi-document transactions (Mongo) undoes its writes on failure
+    and hides its inserts from other transactions until it commits; every
+    check-and-set the generic layer makes is a single conditional `update` or
+    a unique key, so it is race-free without row locks.
     """
 
     @abc.abstractmethod
@@ -61,7 +84,8 @@ class Transaction(abc.ABC):
                order_by: Sequence[query.Order] = (), limit: int | None = None,
                for_update: bool = False) -> list[dict[str, Any]]:
         """Rows of `model` matching `where`, in `order_by` order (then by
-        primary key), at most `limit`.  `for_update` locks them until the
+        primary key), at most `limit`: new dicts holding exactly the model's
+        columns, in declaration order.  `for_update` locks them until the
         transaction ends where the backend has row locks."""
 
     @abc.abstractmethod
@@ -120,6 +144,16 @@ class Transaction(abc.ABC):
         selects once per relation for the whole batch."""
         loading.attach(lambda target, where: self.select(target, where), rows, loads)
 
+    def select_loaded(self, model: type[Model], where: query.Expr | None,
+                      order_by: Sequence[query.Order] = (), limit: int | None = None,
+                      loads: Sequence[loading.Load] = ()) -> list[dict[str, Any]]:
+        """`select`, then `load` on its rows: a backend may do both in one round
+        trip."""
+        rows = self.select(model, where, order_by=order_by, limit=limit)
+        if rows and loads:
+            self.load(model, rows, loads)
+        return rows
+
     @abc.abstractmethod
     def insert(self, model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
         """Store a complete row and return it as stored (with its generated
@@ -174,10 +208,24 @@ class Transaction(abc.ABC):
         check-then-insert no unique key can guard (a key with a NULL part).
         A store whose transactions are already serialized has nothing to do."""
 
+    def lock_row(self, model: type[Model], column: str, value: Any) -> None:
+        """Hold the rows of `model` whose `column` equals `value` (a parent row,
+        by a unique column) until the transaction ends: transactions locking
+        the same rows run one at a time.  For a call that replaces a whole set
+        of child rows.  This fallback takes the named lock of the row."""
+        self.lock(f"row:{model.__tablename__}:{column}={value!r}")
+
     @abc.abstractmethod
     def savepoint(self) -> ContextManager[None]:
         """A nested unit: an exception inside undoes only the nested writes,
         and the transaction stays usable."""
+
+    def atomic_write(self) -> ContextManager[None]:
+        """A unit holding one write call (`insert`, `insert_many`, `update`,
+        `delete`) whose failure must leave the transaction usable.  A backend
+        whose failed statements undo themselves needs no savepoint for it;
+        this fallback is `savepoint`."""
+        return self.savepoint()
 
 
 class UndoLogTransaction(Transaction):

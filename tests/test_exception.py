@@ -110,6 +110,7 @@ EXPECTED: dict[str, tuple[str | None, int, tuple[str, ...]]] = {
     # §7 other direct subclasses
     "ConstraintNotMet": ("NovaException", 412, ()),
     "DBError": ("NovaException", 500, ()),  # positional inner_exception, tested apart
+    "DBConnectionError": ("DBError", 500, ()),  # novadb's own, positional as DBError
     "FixedIpAlreadyInUse": ("NovaException", 500, ("address", "instance_uuid")),
     "NetworkInUse": ("NovaException", 500, ("network_id",)),
     "NoMoreFixedIps": ("NovaException", 500, ()),
@@ -128,7 +129,8 @@ SPECIAL_VALUES = {("DuplicateVlan", "vlan"): 4093}
 
 FIELD = re.compile(r"%\((\w+)\)")
 KEYWORDED = [n for n, (_, _, kws) in EXPECTED.items() if kws]
-NO_KEYWORDS = [n for n, (_, _, kws) in EXPECTED.items() if not kws and n != "DBError"]
+POSITIONAL = ("DBError", "DBConnectionError")
+NO_KEYWORDS = [n for n, (_, _, kws) in EXPECTED.items() if not kws and n not in POSITIONAL]
 
 
 def _cls(name):
@@ -144,7 +146,7 @@ def test_module_defines_exactly_the_expected_classes():
     defined = {n for n, c in vars(exception).items()
                if inspect.isclass(c) and issubclass(c, exception.NovaException)}
     assert defined == set(EXPECTED)
-    assert len(EXPECTED) == 100
+    assert len(EXPECTED) == 101
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -204,7 +206,7 @@ def test_distinct_templates_where_a_class_has_its_own_keywords():
             assert "message" in vars(_cls(name)), name
 
 
-@pytest.mark.parametrize("name", sorted(set(EXPECTED) - {"DBError"}))
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - set(POSITIONAL)))
 def test_kwargs_always_has_code(name):
     e = _cls(name)()
     assert e.kwargs["code"] == EXPECTED[name][1]
@@ -212,7 +214,7 @@ def test_kwargs_always_has_code(name):
     assert _cls(name)(code=499).kwargs["code"] == 499
 
 
-@pytest.mark.parametrize("name", sorted(set(EXPECTED) - {"DBError"}))
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - set(POSITIONAL)))
 def test_positional_message_wins(name):
     e = _cls(name)("a message of my own", **_values(name))
     assert str(e) == "a message of my own"
@@ -357,3 +359,12 @@ def test_module_imports_only_the_standard_library():
 def test_every_class_has_a_docstring():
     missing = [n for n in EXPECTED if n != "NovaException" and not vars(_cls(n)).get("__doc__")]
     assert missing == []
+
+
+def test_dbconnectionerror_is_a_dberror_that_wraps_positionally():
+    inner = ConnectionError("cannot connect to the PostgreSQL server db:5432")
+    e = exception.DBConnectionError(inner)
+    assert isinstance(e, exception.DBError)
+    assert e.inner_exception is inner
+    assert str(e) == "cannot connect to the PostgreSQL server db:5432"
+    assert e.kwargs == {"code": 500}

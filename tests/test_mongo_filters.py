@@ -14,7 +14,9 @@ import pytest
 pytest.importorskip("mongomock")
 
 from novadb import query  # noqa: E402
-from novadb.backends.mongo.filters import contains_pattern, translate  # noqa: E402
+from novadb.backends.mongo.filters import (  # noqa: E402
+    contains_pattern, literal_pattern, translate,
+)
 from novadb.backends.mongo.store import MongoStore  # noqa: E402
 from novadb.schema.types import (  # noqa: E402
     Boolean, Column, DateTime, Float, Integer, Model, String, Text, UniqueKey,
@@ -55,6 +57,9 @@ ROWS = [
          at=T0 + datetime.timedelta(milliseconds=1)),
     dict(name="huge", note=None, num=-(2 ** 62), ratio=float(2 ** 70), flag=None,
          at=T0 - datetime.timedelta(milliseconds=1)),
+    dict(name="end\n", note="end\n", num=7, ratio=None, flag=None, at=None),
+    dict(name="a\nb", note="a\nb", num=8, ratio=None, flag=None, at=None),
+    dict(name="x\U0001f600y", note="[a-c]$", num=9, ratio=None, flag=None, at=None),
 ]
 
 CASES = {
@@ -127,11 +132,22 @@ CASES = {
     "note contains newline": query.Contains("note", "\n"),
     "note contains '$'": query.Contains("note", "$"),
     "num contains '1' (a number read as text)": query.Contains("num", "1"),
-    # Regex: Python semantics, checked in Python
+    # Regex: Python semantics, as a $regex where PCRE reads it alike, else checked in Python
     "name regex '^a'": query.Regex("name", "^a"),
     "name regex '(?i)^é'": query.Regex("name", "(?i)^é"),
     "note regex 'a.b'": query.Regex("note", "a.b"),
     "num regex '^-'": query.Regex("num", "^-"),
+    "name regex 'a.b' (no newline)": query.Regex("name", "a.b"),
+    "name regex 'd$' (before a final newline)": query.Regex("name", "d$"),
+    "name regex '^[^a-z]'": query.Regex("name", "^[^a-z]"),
+    "name regex '^.\U0001f600'": query.Regex("name", "^.\U0001f600"),
+    "name regex 'É'": query.Regex("name", "É"),
+    "name regex '^$'": query.Regex("name", "^$"),
+    "name regex 'l+[pa]'": query.Regex("name", "l+[pa]"),
+    "note regex '\\[a-c\\]'": query.Regex("note", "\\[a-c\\]"),
+    "note regex 'K(?=elvin)'": query.Regex("note", "K(?=elvin)"),
+    "note regex '(?i)kilo'": query.Regex("note", "(?i)kilo"),
+    "name regex 'a\\Z'": query.Regex("name", "a\\Z"),
     # constants and combinations
     "TRUE": query.TRUE,
     "FALSE": query.FALSE,
@@ -188,9 +204,28 @@ def test_limit_applies_after_the_python_check(store, rows, name):
         assert _ids(tx.select(Probe, expr, limit=1)) == expected
 
 
-def test_regex_and_contains_are_not_the_same_translation():
-    assert not translate(Probe, query.Regex("name", "a")).exact
-    assert translate(Probe, query.Contains("name", "a")).exact
+@pytest.mark.parametrize("pattern, regex", [
+    ("a", "a"), ("a.b", "a[^\\n]b"), ("^h1$", "^h1$"), ("[^a-z]x+", "[^a-z]x+"),
+    ("\\.com", "\\.com"),
+])
+def test_a_portable_regex_on_a_string_column_is_an_exact_regex(pattern, regex):
+    assert translate(Probe, query.Regex("name", pattern)) == ({"name": {"$regex": regex}}, True)
+
+
+@pytest.mark.parametrize("column, pattern, regex", [
+    ("note", "a.b", "a"),                        # a Text column: Python decides
+    ("name", "^h\\d+\\.x", "\\x2ex"),            # beyond the portable part
+    ("name", "(?i)abc", None),
+    ("num", "1", None),                          # the str() of a number
+])
+def test_any_other_regex_is_a_superset_narrowed_by_its_required_text(column, pattern, regex):
+    tr = translate(Probe, query.Regex(column, pattern))
+    assert not tr.exact
+    assert tr.filter == ({column: {"$regex": regex}} if regex else {column: {"$ne": None}})
+
+
+def test_literal_pattern_escapes_ascii_punctuation_only():
+    assert literal_pattern("a.B é$") == "a\\x2eB\\x20é\\x24"
 
 
 def test_contains_pattern_uses_classes_for_ascii_letters_only():

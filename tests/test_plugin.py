@@ -3,6 +3,9 @@ unreachable configurations, the manifest of strict expected failures and the rep
 configurations."""
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 
 from novadb import exception
@@ -41,19 +44,30 @@ def test_a_test_fails_when_a_non_novadb_error_escapes_an_api_call(pytester):
     result.stdout.fnmatch_lines(["*novadb conformance*", "memory: 2 tests on*"])
 
 
-def test_an_unreachable_configuration_fails_and_is_never_skipped(pytester):
+def _error_lines(result):
+    return [line for line in result.stderr.lines if line.strip()]
+
+
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["one-process", "xdist"])
+def test_an_unreachable_configuration_fails_the_run_at_its_start_in_one_line(pytester, xdist):
+    started = time.monotonic()
     result = _run(pytester, GUARDED, "--novadb-backend", "postgresql",
-                  "--novadb-url", "postgresql+psycopg://postgres@127.0.0.1:1/none")
-    outcomes = result.parseoutcomes()
-    assert outcomes.get("skipped", 0) == 0
-    assert outcomes.get("errors", 0) + outcomes.get("failed", 0) == 2
-    assert result.ret != 0
+                  "--novadb-url", "postgresql+psycopg://postgres@127.0.0.1:1/none", *xdist)
+    assert time.monotonic() - started < 20
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    [line] = _error_lines(result)
+    assert line.startswith("ERROR: novadb: configuration 'postgresql' cannot be used: "
+                           "OperationalError: ")
+    assert "127.0.0.1" in line and "port 1" in line
+    assert not re.search(r"\d+ (passed|failed|skipped|error)", result.stdout.str())
 
 
-def test_an_unknown_configuration_is_a_usage_error(pytester):
+def test_an_unknown_configuration_fails_the_run_in_one_line(pytester):
     result = _run(pytester, GUARDED, "--novadb-backend", "no-such-thing")
-    assert result.ret != 0
-    assert "no configuration 'no-such-thing'" in result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    [line] = _error_lines(result)
+    assert line.startswith("ERROR: novadb: no configuration 'no-such-thing'; provisioners: ")
+    assert "memory" in line and "sqlalchemy" in line
 
 
 UNLISTED = '''
@@ -141,12 +155,11 @@ class TestBuilds:
 """
 
 
-def _install_echo(pytester, monkeypatch, manifest, broken=True):
-    """Install the `echo` configuration: a memory driver whose agent_build_get_all is
-    wrong when `broken`, and a provisioner declaring `manifest`."""
+def _install(pytester, monkeypatch, source):
+    """Install the `echo` configuration: module novadb_echo (`source`), whose EchoDriver
+    and EchoProvisioner are registered under that name."""
     site = pytester.mkdir("site")
-    (site / "novadb_echo.py").write_text(
-        f"BROKEN = {broken!r}\nMANIFEST = {manifest!r}\n" + ECHO)
+    (site / "novadb_echo.py").write_text(source)
     dist = site / "novadb_echo-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: novadb-echo\nVersion: 1.0\n")
@@ -154,6 +167,12 @@ def _install_echo(pytester, monkeypatch, manifest, broken=True):
         "[novadb.backends]\necho = novadb_echo:EchoDriver\n"
         "[novadb.provisioners]\necho = novadb_echo:EchoProvisioner\n")
     monkeypatch.setenv("PYTHONPATH", str(site))
+
+
+def _install_echo(pytester, monkeypatch, manifest, broken=True):
+    """Install the `echo` configuration: a memory driver whose agent_build_get_all is
+    wrong when `broken`, and a provisioner declaring `manifest`."""
+    _install(pytester, monkeypatch, f"BROKEN = {broken!r}\nMANIFEST = {manifest!r}\n" + ECHO)
 
 
 @pytest.mark.parametrize("broken, outcome", [
@@ -223,3 +242,83 @@ def test_a_key_of_a_module_left_out_of_the_run_is_not_stale(pytester, monkeypatc
     result = pytester.runpytest_subprocess("test_one.py", "-p", "no:cacheprovider", "-q",
                                            "--novadb-backend", "echo")
     result.assert_outcomes(passed=2)
+
+
+# -- a configuration's driver -------------------------------------------------------------
+
+ABSTRACT = """
+from novadb.conformance.provision import Provisioner
+from novadb.generic import StoreDriver
+
+
+class EchoDriver(StoreDriver):
+    \"\"\"A driver that forgot its store.\"\"\"
+
+
+class EchoProvisioner(Provisioner):
+    backend = "echo"
+"""
+
+
+def test_a_driver_left_abstract_fails_the_run_at_its_start_in_one_line(pytester, monkeypatch):
+    _install(pytester, monkeypatch, ABSTRACT)
+    result = _run(pytester, LISTS_NO_BUILDS, "--novadb-backend", "echo")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert _error_lines(result) == [
+        "ERROR: novadb: configuration 'echo': the driver novadb_echo:EchoDriver is abstract; "
+        "it does not implement make_store"]
+    assert not re.search(r"\d+ (passed|failed|skipped|error)", result.stdout.str())
+
+
+OWN_OPTIONS = """
+from oslo_config import cfg
+
+from novadb.backends.memory import MemoryDriver
+from novadb.config import CONF
+from novadb.conformance.provision import Provisioner
+
+CONF.register_opts([cfg.StrOpt("echo_colour", default="grey")])
+CONF.register_opts([cfg.IntOpt("depth", default=1)], group="echo")
+
+
+class EchoDriver(MemoryDriver):
+    def make_store(self, conf):
+        self.settings = (conf.echo_colour, conf.echo.depth)
+        return super().make_store(conf)
+
+
+class EchoProvisioner(Provisioner):
+    backend = "echo"
+
+    def flags(self):
+        return {"db_backend": "echo", "echo_colour": "teal", "echo__depth": 3}
+"""
+
+
+def test_a_provisioner_sets_options_its_own_driver_registered(pytester, monkeypatch):
+    _install(pytester, monkeypatch, OWN_OPTIONS)
+    source = """
+from novadb import loader
+
+def test_settings(novadb_db, novadb_admin_ctx):
+    assert novadb_db.service_get_all(novadb_admin_ctx) == []
+    assert loader.get_driver().settings == ("teal", 3)
+"""
+    result = _run(pytester, source, "--novadb-backend", "echo")
+    result.assert_outcomes(passed=1)
+
+
+def test_a_process_race_is_deselected_on_a_configuration_processes_cannot_share(pytester):
+    source = """
+import pytest
+
+@pytest.mark.processes
+@pytest.mark.parametrize("writers", [2, 3])
+def test_race(novadb_db, novadb_configuration, writers):
+    pass
+
+def test_other(novadb_db):
+    pass
+"""
+    result = _run(pytester, source, "--novadb-backend", "memory")
+    result.assert_outcomes(passed=1, deselected=2)

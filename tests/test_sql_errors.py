@@ -8,10 +8,12 @@ from oslo_db import exception as db_exc
 from novadb import exception
 from novadb.backends.sqlalchemy import errors
 from novadb.schema.models import KeyPair
-from novadb.store import TransientError, UniqueViolation
+from novadb.store import ConnectionLost, TransientError, UniqueViolation
 
 
 class FakeStore:
+    url = sa.engine.make_url("postgresql+psycopg://nova:secret@db.example.org:5432/nova")
+
     def unique_key(self, model, exc):
         return model.__unique_keys__[0]
 
@@ -21,12 +23,26 @@ class FakeStore:
     (db_exc.DBDeadlock(), TransientError),
     (db_exc.DBError(Exception("database is locked")), TransientError),
     (db_exc.DBDataError(Exception("too long")), exception.InvalidInput),
-    (db_exc.DBConnectionError(Exception("gone")), exception.DBError),
+    (db_exc.DBConnectionError(Exception("gone")), ConnectionLost),
     (db_exc.DBError(Exception("boom")), exception.DBError),
     (sa.exc.ProgrammingError("SELECT", {}, Exception("no table")), exception.DBError),
 ])
 def test_each_sql_error_has_its_novadb_error(raised, expected):
     assert isinstance(errors.translate(raised, FakeStore(), KeyPair), expected)
+
+
+def test_a_connection_lost_before_commit_is_retried_and_names_the_server_not_the_password():
+    error = errors.translate(db_exc.DBConnectionError(Exception("server closed the connection")),
+                             FakeStore(), KeyPair)
+    assert isinstance(error, ConnectionLost)
+    assert "db.example.org:5432" in str(error) and "secret" not in str(error)
+
+
+def test_a_connection_lost_during_commit_is_a_dbconnectionerror_never_retried():
+    error = errors.translate_commit(db_exc.DBConnectionError(Exception("gone")), FakeStore())
+    assert isinstance(error, exception.DBConnectionError)
+    assert "may or may not have taken effect" in str(error)
+    assert isinstance(errors.translate_commit(db_exc.DBDeadlock(), FakeStore()), TransientError)
 
 
 def test_a_duplicate_entry_names_the_declared_key():

@@ -49,9 +49,30 @@ def test_every_declared_model_has_its_table_columns_and_unique_indexes(migrated_
             assert tables.short_name(key.name) in unique, (model.__name__, key.name)
 
 
+def _indexes(engine, table: str) -> set[str]:
+    return {i["name"] for i in sa.inspect(engine).get_indexes(table)}
+
+
+def test_version_two_adds_the_list_indexes_and_its_downgrade_drops_only_them(migrated_engine):
+    added = tables.short_name("instances_project_id_created_at_idx")
+    assert migrate.current(migrated_engine) == 2
+    assert added in _indexes(migrated_engine, "instances")
+    migrate.upgrade(migrated_engine, 1)
+    assert migrate.current(migrated_engine) == 1
+    assert added not in _indexes(migrated_engine, "instances")
+    assert _indexes(migrated_engine, "instances") >= {tables.short_name("project_id")}
+    with migrated_engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM instance_types")).scalar() == 5
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+                                tables.build(conn.dialect.name, version=1).metadata)
+    assert diff == []
+    migrate.upgrade(migrated_engine)
+    assert added in _indexes(migrated_engine, "instances")
+
+
 def test_version_one_seeds_the_default_flavors_and_downgrade_removes_everything(
         migrated_engine):
-    assert migrate.current(migrated_engine) == 1
+    assert migrate.current(migrated_engine) == 2
     with migrated_engine.connect() as conn:
         names = conn.execute(sa.text("SELECT name FROM instance_types ORDER BY id")).scalars()
         assert list(names) == ["m1.tiny", "m1.small", "m1.medium", "m1.large", "m1.xlarge"]

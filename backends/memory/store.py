@@ -1,8 +1,9 @@
 """An in-process store: dicts of rows, one lock, an undo log per transaction.
 
 Fast and dependency-free (but for `sortedcontainers`), for the unit tests of
-services built on novadb.  Every transaction holds one re-entrant lock, so
-check-and-set is serialized; the undo log makes a failed transaction leave
+services built on novadb.  A write transaction holds the store's one
+re-entrant lock for its whole call, so check-and-set is serialized; a read
+takes it per operation and matches regular expressions outside it; the undo log makes a failed transaction leave
 nothing behind, indexes included (every write and every undo step goes through
 `_Table.add`, `remove` and `replace`, which keep all of them).
 
@@ -44,7 +45,7 @@ from novadb import loads as loading
 from novadb import migration, query
 from novadb.schema import MODELS
 from novadb.schema.types import Model, UniqueKey
-from novadb.store import Store, UndoLogTransaction, UniqueViolation
+from novadb.store import Store, UndoLogTransaction, UniqueViolation, full_order
 
 _CONST = type(query.TRUE)
 # A walk may visit this many index entries per candidate before sorting them is cheaper.
@@ -397,7 +398,7 @@ class _Table:
             return self.select(where, order_by, None)[:limit]
         if limit == 0:
             return []
-        order = _through_primary_key(order_by, self.pk) if order_by else self.by_key
+        order = full_order(order_by, self.pk) if order_by else self.by_key
         first = order[0]
         source, rest = self.plan(where)
         size = len(self.rows) if source is None else source.size
@@ -489,18 +490,6 @@ class _Table:
         return out if limit is None else out[:limit]
 
 
-def _through_primary_key(order_by: Sequence[query.Order], pk: str) -> list[query.Order]:
-    """`order_by` then the primary key, cut after the primary key's first item
-    (it is unique: nothing after it can break a tie)."""
-    order = []
-    for item in order_by:
-        order.append(item)
-        if item.column == pk:
-            return order
-    order.append(query.Order(pk))
-    return order
-
-
 def _sort_rows(rows: list[dict[str, Any]], order: Sequence[query.Order],
                pk: str) -> list[dict[str, Any]]:
     """`rows` in `query.sort_key(order)` order (`order` ends with the primary
@@ -590,35 +579,110 @@ def _key_range(keys: SortedList, low: Any, high: Any, reverse: bool) -> Iterator
     return keys.irange(minimum, maximum, inclusive, reverse)
 
 
+def _without_regex(expr: query.Expr | None) -> query.Expr | None:
+    """A superset of `expr` with no regular expression in it (each one TRUE)."""
+    kind = type(expr)
+    if kind is query.Regex:
+        return query.TRUE
+    if kind is query.And:
+        return query.and_(*map(_without_regex, expr.items))  # type: ignore[union-attr]
+    if kind is query.Or:
+        return query.or_(*map(_without_regex, expr.items))  # type: ignore[union-attr]
+    return expr
+
+
+def _has_regex(expr: query.Expr | None) -> bool:
+    kind = type(expr)
+    if kind is query.Regex:
+        return True
+    if kind is query.And or kind is query.Or:
+        return any(map(_has_regex, expr.items))  # type: ignore[union-attr]
+    return False
+
+
 class MemoryTransaction(UndoLogTransaction):
-    def __init__(self, store: "MemoryStore"):
+    """A write transaction holds the store's lock from start to end; a read
+    transaction takes it for each operation (each sees committed state, as a
+    SQL statement does at READ COMMITTED) and matches regular expressions
+    after letting it go, so a slow pattern keeps no other caller waiting."""
+
+    def __init__(self, store: "MemoryStore", write: bool = True):
         super().__init__()
         self.store = store
+        self.write = write
 
     def _table(self, model: type[Model]) -> _Table:
         return self.store.tables[model.__tablename__]
 
+    def _rows(self, model: type[Model], where: query.Expr | None,
+              order_by: Sequence[query.Order], limit: int | None,
+              loads: Sequence[loading.Load] = ()) -> list[dict[str, Any]]:
+        if self.write or not _has_regex(where):
+            with self.store.lock:
+                rows = list(map(dict.copy, self._table(model).select(where, order_by, limit)))
+                if rows and loads:
+                    loading.attach_fetched(self._fetch, rows, loads)
+            return rows
+        with self.store.lock:
+            rows = list(map(dict.copy, self._table(model).select(
+                _without_regex(where), order_by, None)))
+        rows = [row for row in rows if query.matches(where, row)][:limit]
+        if rows and loads:
+            with self.store.lock:
+                loading.attach_fetched(self._fetch, rows, loads)
+        return rows
+
     def select(self, model: type[Model], where: query.Expr | None = None,
                order_by: Sequence[query.Order] = (), limit: int | None = None,
                for_update: bool = False) -> list[dict[str, Any]]:
-        return list(map(dict.copy, self._table(model).select(where, order_by, limit)))
+        return self._rows(model, where, order_by, limit)
 
     def count(self, model: type[Model], where: query.Expr | None = None) -> int:
-        return self._table(model).count(where)
+        if self.write or not _has_regex(where):
+            with self.store.lock:
+                return self._table(model).count(where)
+        return len(self._rows(model, where, (), None))
 
     def load(self, model: type[Model], rows: Sequence[dict[str, Any]],
              loads: Sequence[loading.Load]) -> None:
         """Index lookups in this process (no round trip): the reference rules of
         `novadb.loads` on the tables themselves."""
-        def select(target: type[Model], where: query.Expr) -> list[dict[str, Any]]:
-            return list(map(dict.copy, self._table(target).select(where, (), None)))
+        with self.store.lock:
+            loading.attach_fetched(self._fetch, rows, loads)
 
-        loading.attach(select, rows, loads)
+    def select_loaded(self, model: type[Model], where: query.Expr | None,
+                      order_by: Sequence[query.Order] = (), limit: int | None = None,
+                      loads: Sequence[loading.Load] = ()) -> list[dict[str, Any]]:
+        """The rows and their relations in one step."""
+        return self._rows(model, where, order_by, limit, loads)
+
+    def _fetch(self, model: type[Model], column: str, keys: Sequence[Any],
+               live: bool) -> list[dict[str, Any]]:
+        table = self._table(model)
+        stored = table.rows
+        if column == table.pk:
+            found = {key for key in keys if key in stored}
+        else:
+            index = table.equal.get(column) or table.equality(column)
+            buckets = [b for b in map(index.get, {_vk(key) for key in keys}) if b]
+            found = buckets[0] if len(buckets) == 1 else set().union(*buckets)
+        out = [stored[pk] for pk in (sorted(found) if len(found) > 1 else found)]
+        return [row.copy() for row in out if not row["deleted"]] if live else [
+            row.copy() for row in out]
 
     def lock(self, name: str) -> None:
         """Nothing to do: every transaction holds the store's one lock."""
 
     def insert(self, model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
+        return self._insert(model, row)
+
+    def insert_many(self, model: type[Model], rows: Sequence[dict[str, Any]]
+                    ) -> list[dict[str, Any]]:
+        """All the rows or, on a conflict, none (the undo log takes them back)."""
+        with self.savepoint():
+            return [self._insert(model, row) for row in rows]
+
+    def _insert(self, model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
         table = self._table(model)
         row = {name: row.get(name) for name in model.columns}
         pk_col = model.primary_key
@@ -731,6 +795,9 @@ class MemoryStore(Store):
 
     @contextlib.contextmanager
     def transaction(self, write: bool = False) -> Iterator[MemoryTransaction]:
+        if not write:
+            yield MemoryTransaction(self, write=False)
+            return
         with self.lock, MemoryTransaction(self).unit() as tx:
             yield tx
 

@@ -95,6 +95,10 @@ def _db_error(exc: Any, model: Any) -> Exception:
     return exception.DBError(exc)
 
 
+def _unreachable(exc: Any, model: Any) -> Exception:
+    return exception.DBConnectionError(exc)
+
+
 # (exception class, extra test or None, builder of the error to raise)
 TABLE: list[tuple[type[BaseException], Callable[[Any], bool] | None,
                   Callable[[Any, Any], Exception]]] = [
@@ -102,13 +106,13 @@ TABLE: list[tuple[type[BaseException], Callable[[Any], bool] | None,
     # insert_many stopped at a unique key (every error of the batch a duplicate).
     (mongo_errors.BulkWriteError, _only_duplicates, _duplicate),
     # Server selection gave up (no server, wrong address): retrying will not help.
-    (mongo_errors.ServerSelectionTimeoutError, None, _db_error),
+    (mongo_errors.ServerSelectionTimeoutError, None, _unreachable),
     # A connection dropped mid-operation, or the primary changed (NotPrimaryError,
     # NetworkTimeout are AutoReconnects).
     (mongo_errors.AutoReconnect, None, _transient),
     (mongo_errors.WriteConcernError, None, _db_error),
     (mongo_errors.OperationFailure, _retryable, _transient),  # WriteError included
-    (mongo_errors.ConnectionFailure, None, _db_error),
+    (mongo_errors.ConnectionFailure, None, _unreachable),
     (mongo_errors.PyMongoError, None, _db_error),
     (BSONError, None, _db_error),
     (OverflowError, None, _db_error),        # an int beyond 64 bits

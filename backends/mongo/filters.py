@@ -2,9 +2,10 @@
 
 A translation is exact when the server selects precisely the rows
 `novadb.query.matches` accepts; otherwise it is a superset and the store
-filters the fetched rows in Python with the expression itself (a Python
-regular expression has no exact PCRE equivalent, so `Regex` is always
-checked that way).
+filters the fetched rows in Python with the expression itself.  A regular
+expression on a String column in the part of the dialect PCRE shares
+(`novadb.query.portable_regex`) is an exact `$regex`; any other one is a
+superset, narrowed by a `$regex` of the text every match contains.
 
 Comparisons are decided by the column's declared type: every stored value has
 that type (the generic layer coerces what it writes), so a filter value of
@@ -25,7 +26,8 @@ from novadb.backends.mongo.indexes import BSON_TYPES
 from novadb.schema.types import Model
 from novadb.values import is_storable_text
 
-__all__ = ["Translation", "translate", "field", "sort_spec", "NOTHING", "contains_pattern"]
+__all__ = ["Translation", "translate", "field", "sort_spec", "NOTHING", "contains_pattern",
+           "literal_pattern"]
 
 #: A filter no document satisfies (`$in` of nothing; `$and: []` is an error).
 NOTHING: dict[str, Any] = {"_id": {"$in": []}}
@@ -135,6 +137,27 @@ def contains_pattern(text: str) -> str:
     return "".join(out)
 
 
+def literal_pattern(text: str) -> str:
+    """A regular expression, read alike by PCRE and Python's `re`, finding
+    `text` literally (case-sensitive): ASCII characters other than letters and
+    digits are written as ``\\xHH`` escapes."""
+    return "".join(char if char.isalnum() or ord(char) > 127 else f"\\x{ord(char):02x}"
+                   for char in text)
+
+
+def _regex(name: str, kind: str | None, pattern: str) -> Translation:
+    if kind not in _TEXT:  # the regex reads the value's str(): Python decides
+        return Translation(_not_null(name), False)
+    portable = query.portable_regex(pattern)
+    # Only bounded text: an engine that backtracks then needs few steps per row.
+    if portable is not None and kind == "String":
+        return Translation({name: {"$regex": portable.render(dot="[^\\n]", end="$")}}, True)
+    text = query.required_text(pattern)
+    if text:
+        return Translation({name: {"$regex": literal_pattern(text)}}, False)
+    return Translation(_not_null(name), False)
+
+
 def translate(model: type[Model], expr: query.Expr | None) -> Translation:
     """The filter document of `expr` on `model`'s collection."""
     if expr is None:
@@ -213,8 +236,7 @@ def _translate(model: type[Model], expr: query.Expr) -> Translation:
         # Contains on a non-text column reads str(value): check it in Python.
         return Translation(_not_null(name), False)
     if isinstance(expr, query.Regex):
-        # Python `re` semantics: any non-NULL value may match; Python decides.
-        return Translation(_not_null(name), False)
+        return _regex(name, kind, expr.pattern)
     raise TypeError(f"not a filter expression: {expr!r}")
 
 

@@ -60,9 +60,10 @@ def unique_filter(model: type[Model], key: UniqueKey) -> dict[str, Any]:
     return out
 
 
-def index_specs(model: type[Model]) -> Iterator[IndexSpec]:
+def index_specs(model: type[Model], version: int | None = None) -> Iterator[IndexSpec]:
     """Unique indexes first (on servers before 5.0 a plain index with the same
-    key pattern then fails to build, and the unique one serves its queries)."""
+    key pattern then fails to build, and the unique one serves its queries);
+    the plain ones of schema `version` (None: the latest)."""
     pk = model.primary_key.name
     for key in model.iter_unique_keys():
         if key.columns == (pk,):
@@ -70,5 +71,7 @@ def index_specs(model: type[Model]) -> Iterator[IndexSpec]:
         yield IndexSpec(key.name, tuple((c, 1) for c in key.columns), unique=True,
                         partial=unique_filter(model, key))
     for index in model.__indexes__:
+        if version is not None and index.since > version:
+            continue
         yield IndexSpec(index.name, tuple(("_id" if c == pk else c, 1)
                                           for c in index.columns))

@@ -8,10 +8,45 @@ There are no multi-document transactions: a transaction keeps an undo log
 (an insert is undone by deleting the document, an update by restoring the
 previous values of the changed fields, a delete by inserting the documents
 again) and plays it backwards when the unit fails, so a failed API call
-leaves nothing behind.  Isolation is not needed for correctness: every
-check-and-set the generic layer makes is one conditional `update` (atomic per
-document on the server) or a unique index.  `for_update` is therefore
-ignored.
+leaves nothing behind.  Every check-and-set the generic layer makes is one
+conditional `update` (atomic per document on the server) or a unique index,
+so it is race-free without locks: `for_update` is ignored.
+
+What other transactions see:
+
+- A document a transaction inserts is *pending* until it commits: it carries
+  ``_pending: {"tx": <transaction id>, "expires": <UTC time>}``, and every read
+  (select, count, aggregate, the relations of `load`, the documents an
+  update, delete or claim may touch) leaves out the documents pending for
+  another transaction; a transaction sees its own.  So no reader ever sees a
+  row a failing call inserted.  The commit removes the markers: one
+  `update_many` per collection the transaction inserted into (its only cost),
+  in the reverse order of their first insert, so the rows hanging off a row
+  (written after it) are visible before it and a row read with its relations
+  is whole.  The commit is not atomic for readers: a read of those rows' own
+  collection may see them a moment before the row they hang off, and on a
+  server the documents of one collection appear one by one.  A commit whose
+  connection fails midway deletes what it made visible and undoes the call
+  (which the generic layer then reruns).
+- Unique indexes count pending documents.  A write refused by a key whose
+  only holders are other transactions' pending documents raises
+  `TransientError`: the generic layer reruns the call after a short pause,
+  by when the holder has committed or gone, as a SQL database makes the
+  second writer wait for the first.  A write refused by committed documents
+  raises `UniqueViolation`, so a caller that then re-reads the key finds the
+  holder.
+- A process that dies inside a transaction leaves its pending documents
+  behind, invisible.  Their lease ends LOCK_LEASE seconds after the
+  transaction's first insert; then the first writer a key of theirs refuses
+  deletes them (and reruns), and so does `sync_schema`.  A transaction older
+  than half the lease renews it before committing, and fails with `DBError`,
+  committing nothing, when any of its documents was deleted meanwhile.
+- Updates and deletes of committed documents are NOT isolated: every reader
+  sees them from the moment they are written; a failing call's are undone by
+  its undo log moments later, and a process that dies mid-call leaves them
+  in place.  Hiding them would mean keeping each document's previous values
+  beside it and answering every other transaction's reads from those, with
+  the filter, sort, limit, count and groups evaluated again on them.
 
 mongomock is not a server: its unique-index check (insert, then count the
 holders, then remove again) and its conditional updates (match, then modify
@@ -36,8 +71,8 @@ from typing import Any, Callable, ContextManager, Iterator, Sequence, TypeVar
 import pymongo
 import pymongo.errors
 
+from novadb import exception, migration, query
 from novadb import loads as loading
-from novadb import migration, query
 from novadb.backends.mongo import errors
 from novadb.backends.mongo.filters import Translation, field, sort_spec, translate
 from novadb.backends.mongo.indexes import index_specs
@@ -54,28 +89,38 @@ T = TypeVar("T")
 META = "novadb_meta"
 COUNTERS = "novadb_counters"
 LOCKS = "novadb_locks"
-# Seconds a transaction waits for a named lock, and how long a lock outlives a
-# process that died holding it.
+# Seconds a transaction waits for a named lock, and how long a lock (or a
+# pending document) outlives a process that died holding it.
 LOCK_WAIT = 30
 LOCK_LEASE = 60
+#: The field marking a document of a transaction that has not committed.
+PENDING = "_pending"
 DEFAULT_DATABASE = "nova"
 
 # Server codes of an index that exists with other options or keys.
 _INDEX_CONFLICT = (85, 86)
 
 
-def connect(uri: str) -> tuple[Any, Any, ContextManager[Any]]:
+def connect(uri: str, server_selection_timeout: float = 5.0
+            ) -> tuple[Any, Any, ContextManager[Any]]:
     """(client, database, lock) for a ``mongodb://`` (or ``mongodb+srv://``)
     URI, or for ``mongomock://``: a fresh in-process mongomock client.  The
-    database is the URI's path, else "nova"."""
+    database is the URI's path, else "nova"; an operation fails when no server
+    is usable within `server_selection_timeout` seconds."""
     if uri.partition("://")[0] == "mongomock":
         import mongomock
 
         name = urllib.parse.unquote(urllib.parse.urlsplit(uri).path.lstrip("/"))
         client = mongomock.MongoClient()
         return client, client[name or DEFAULT_DATABASE], threading.RLock()
-    client = pymongo.MongoClient(uri, tz_aware=False)
+    client = pymongo.MongoClient(
+        uri, tz_aware=False, serverSelectionTimeoutMS=round(server_selection_timeout * 1000))
     return client, client.get_default_database(DEFAULT_DATABASE), contextlib.nullcontext()
+
+
+def utcnow() -> datetime.datetime:
+    """Now, as a naive UTC datetime (as the documents store times)."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
 def row_of(model: type[Model], doc: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +137,123 @@ class MongoTransaction(UndoLogTransaction):
         super().__init__()
         self.store = store
         self.held: list[tuple[str, str]] = []
+        self.id = uuid.uuid4().hex
+        #: The `_id`s of this transaction's pending documents, per model, in the
+        #: order of the models' first insert.
+        self.pending: dict[type[Model], set[Any]] = {}
+        #: When the lease of the pending documents ends (UTC), and when it was
+        #: taken (monotonic seconds).
+        self.expires: datetime.datetime | None = None
+        self.leased_at = 0.0
+
+    # -- visibility -----------------------------------------------------------------
+
+    def visible(self, mongo_filter: dict[str, Any]) -> dict[str, Any]:
+        """`mongo_filter` narrowed to the documents this transaction sees: the
+        committed ones and its own pending ones."""
+        seen = {PENDING + ".tx": {"$in": [None, self.id]}}
+        return {"$and": [mongo_filter, seen]} if mongo_filter else seen
+
+    def sees(self, doc: dict[str, Any]) -> bool:
+        """Whether this transaction sees `doc` (the rule of `visible`)."""
+        marker = doc.get(PENDING)
+        return not marker or marker.get("tx") == self.id
+
+    def marker(self) -> dict[str, Any]:
+        """The pending marker of a document this transaction inserts (the
+        lease is taken at its first insert)."""
+        if self.expires is None:
+            self.leased_at = time.monotonic()
+            self.expires = utcnow() + datetime.timedelta(seconds=LOCK_LEASE)
+        return {"tx": self.id, "expires": self.expires}
+
+    def _undo_delete(self, model: type[Model], docs: list[dict[str, Any]]
+                     ) -> Callable[[], None]:
+        """Undo of a delete of `docs` (as they were read): `_reinsert`.  This
+        transaction's own pending documents among them are no longer to be
+        committed; the undo makes them so again."""
+        mine = self.pending.get(model, set())
+        own = [d["_id"] for d in docs if (d.get(PENDING) or {}).get("tx") == self.id]
+        mine.difference_update(own)
+        restore = _reinsert(self.store, model, docs)
+
+        def undo() -> None:
+            restore()
+            mine.update(own)
+        return undo
+
+    def commit(self) -> None:
+        """Make the pending documents visible (see the module docstring).  A
+        transaction whose lease is half spent renews it first, and fails with
+        `DBError` before any document is visible when one of them is gone
+        (deleted by another writer once the lease had expired)."""
+        written = [(model, list(ids)) for model, ids in self.pending.items() if ids]
+        if not written:
+            return
+        if time.monotonic() - self.leased_at > LOCK_LEASE / 2:
+            expires = utcnow() + datetime.timedelta(seconds=LOCK_LEASE)
+            for model, ids in written:
+                self._mark(model, ids, {"$set": {PENDING + ".expires": expires}})
+            self.expires, self.leased_at = expires, time.monotonic()
+        done: list[tuple[type[Model], list[Any]]] = []
+        try:
+            for model, ids in reversed(written):
+                self._mark(model, ids, {"$unset": {PENDING: ""}})
+                done.append((model, ids))
+        except BaseException:
+            # The undo log deletes only pending documents: these are not any more.
+            for model, ids in done:
+                coll = self.store.collection(model)
+                try:
+                    self.store.run(model, lambda: coll.delete_many({"_id": {"$in": ids}}))
+                except Exception:  # noqa: BLE001 - best effort while failing anyway
+                    LOG.exception("novadb mongo: could not undo a commit in %s",
+                                  model.__tablename__)
+            raise
+        self.pending.clear()
+
+    def _mark(self, model: type[Model], ids: list[Any], change: dict[str, Any]) -> None:
+        """Apply `change` to this transaction's pending documents `ids` of
+        `model`: `DBError` unless every one of them is still there."""
+        coll = self.store.collection(model)
+        result = self.store.run(model, lambda: coll.update_many(
+            {"_id": {"$in": ids}, PENDING + ".tx": self.id}, change))
+        if result.matched_count != len(ids):
+            raise exception.DBError(RuntimeError(
+                f"{model.__tablename__}: {len(ids) - result.matched_count} of the "
+                f"{len(ids)} documents the transaction inserted were deleted before it "
+                f"committed (their lease of {LOCK_LEASE} s had expired)"))
+
+    def refused(self, model: type[Model], rows: list[dict[str, Any]],
+                key: UniqueKey | None, inserting: bool = False) -> Exception:
+        """The error to raise for a write of `rows` (as they would be written)
+        that a unique index refused (`key`: the one the server named, if it
+        did): `UniqueViolation` when committed documents (or this
+        transaction's) hold the key; `TransientError` when only another
+        transaction's pending documents do (those whose lease has expired are
+        deleted first), or when the holder is gone already."""
+        lookups = [(candidate, holders) for candidate, holders
+                   in self.store.key_holders(model, rows, inserting)
+                   if key is None or candidate == key]
+        if key is not None and not lookups:
+            return UniqueViolation(model, key)  # nothing to look up: as the server said
+        coll = self.store.collection(model)
+        for candidate, holders in lookups:
+            if holders is None:  # two of the written rows collide with each other
+                return UniqueViolation(model, candidate)
+            docs = self.store.run(model, lambda: list(coll.find(holders, {PENDING: 1})))
+            if not docs:
+                continue
+            others = [d for d in docs if not self.sees(d)]
+            if len(others) < len(docs):
+                return UniqueViolation(model, candidate)
+            now = utcnow()
+            expired = [d["_id"] for d in others if d[PENDING]["expires"] < now]
+            if expired:
+                self.store.sweep(model, {"_id": {"$in": expired}}, now)
+            return TransientError(f"{model.__tablename__}: key {candidate.name} is "
+                                  f"held by a transaction that has not committed")
+        return TransientError(f"{model.__tablename__}: the holder of a unique key is gone")
 
     # -- reading --------------------------------------------------------------------
 
@@ -106,7 +268,7 @@ class MongoTransaction(UndoLogTransaction):
         server_limit = limit if tr.exact and limit is not None else 0
 
         def find() -> list[dict[str, Any]]:
-            cursor = coll.find(tr.filter, sort=spec, limit=server_limit)
+            cursor = coll.find(self.visible(tr.filter), sort=spec, limit=server_limit)
             return list(cursor)
 
         docs = self.store.run(model, find)
@@ -162,7 +324,7 @@ class MongoTransaction(UndoLogTransaction):
         if not tr.exact:
             return len(self._fetch(model, where)[0])
         coll = self.store.collection(model)
-        return self.store.run(model, lambda: coll.count_documents(tr.filter))
+        return self.store.run(model, lambda: coll.count_documents(self.visible(tr.filter)))
 
     def aggregate(self, model: type[Model], where: query.Expr | None = None,
                   group_by: Sequence[str] = (), sums: Sequence[str] = ()
@@ -180,7 +342,8 @@ class MongoTransaction(UndoLogTransaction):
             group[f"s{i}"] = {"$sum": f"${field(model, column)}"}
             # $sum of no numbers is 0; SQL's SUM is NULL then: $max tells them apart.
             group[f"m{i}"] = {"$max": f"${field(model, column)}"}
-        pipeline: list[dict[str, Any]] = [{"$match": tr.filter}, {"$group": group}]
+        pipeline: list[dict[str, Any]] = [{"$match": self.visible(tr.filter)},
+                                          {"$group": group}]
         if group_by:
             pipeline.append({"$sort": {f"_id.g{i}": 1 for i in range(len(group_by))}})
         coll = self.store.collection(model)
@@ -201,8 +364,9 @@ class MongoTransaction(UndoLogTransaction):
         """One aggregation: the parents by `_id`, each relation (and link) a
         `$lookup` of the documents whose field equals the parent's (nested
         relations look up from the arrays of the level above).  The lookups
-        fetch a superset (deleted rows too); the rules of `novadb.loads` are
-        then applied to what came back, exactly as a select would."""
+        fetch a superset (deleted rows, other transactions' pending ones); what
+        this transaction does not see is dropped, and the rules of
+        `novadb.loads` are applied to the rest, exactly as a select would."""
         if not rows or not loads:
             return
         pk = model.primary_key.name
@@ -217,7 +381,8 @@ class MongoTransaction(UndoLogTransaction):
             for alias, target in fetched:
                 bucket = found.setdefault(target, {})
                 for item in doc.get(alias, ()):
-                    bucket.setdefault(item["_id"], item)
+                    if self.sees(item):
+                        bucket.setdefault(item["_id"], item)
         prefetched = {target: sorted((row_of(target, d) for d in bucket.values()),
                                      key=lambda r: r[target.primary_key.name])
                       for target, bucket in found.items()}
@@ -240,14 +405,28 @@ class MongoTransaction(UndoLogTransaction):
             self.store.reserve_id(model, row[pk_col.name])
         pk = row[pk_col.name]
         coll = self.store.collection(model)
+        mine = self.pending.setdefault(model, set())
+        doc = {"_id": pk, **row, PENDING: self.marker()}
+
+        def remove() -> None:
+            self.store.run(model, lambda: coll.delete_one({"_id": pk, PENDING + ".tx": self.id}))
+            mine.discard(pk)
+
         # Logged first: an insert whose answer was lost may still have happened.
-        self.undo.append(lambda: self.store.run(model, lambda: coll.delete_one({"_id": pk})))
+        self.undo.append(remove)
+        fresh = pk not in mine  # else the insert fails: the document there stays
+        mine.add(pk)
         try:
-            self.store.run(model, lambda: coll.insert_one({"_id": pk, **row}))
+            self.store.run(model, lambda: coll.insert_one(doc))
         except UniqueViolation as exc:
             self.undo.pop()
-            key = exc.key or self.store.conflict(model, [row], inserting=True)
-            raise UniqueViolation(model, key) from None
+            if fresh:
+                mine.discard(pk)
+            raise self.refused(model, [row], exc.key, inserting=True) from None
+        except BaseException:
+            if fresh:  # not to be committed, if it happened at all (the undo deletes it)
+                mine.discard(pk)
+            raise
         return dict(row)
 
     def insert_many(self, model: type[Model], rows: Sequence[dict[str, Any]]
@@ -271,19 +450,27 @@ class MongoTransaction(UndoLogTransaction):
                 row[pk_col.name] = key
         ids = [row[pk_col.name] for row in full]
         coll = self.store.collection(model)
+        mine = self.pending.setdefault(model, set())
+        fresh = [key for key in ids if key not in mine]  # the others' inserts fail
+        marker = self.marker()
+        docs = [{"_id": row[pk_col.name], **row, PENDING: marker} for row in full]
 
         def remove() -> None:
-            self.store.run(model, lambda: coll.delete_many({"_id": {"$in": ids}}))
+            self.store.run(model, lambda: coll.delete_many(
+                {"_id": {"$in": fresh}, PENDING + ".tx": self.id}))
+            mine.difference_update(fresh)
 
         self.undo.append(remove)  # first: an insert whose answer was lost may have happened
+        mine.update(ids)
         try:
-            self.store.run(model, lambda: coll.insert_many(
-                [{"_id": row[pk_col.name], **row} for row in full], ordered=True))
+            self.store.run(model, lambda: coll.insert_many(docs, ordered=True))
         except UniqueViolation as exc:
             self.undo.pop()
             remove()
-            key = exc.key or self.store.conflict(model, full, inserting=True)
-            raise UniqueViolation(model, key) from None
+            raise self.refused(model, full, exc.key, inserting=True) from None
+        except BaseException:
+            mine.difference_update(fresh)  # not to be committed (the undo deletes them)
+            raise
         return full
 
     def claim(self, model: type[Model], where: query.Expr | None,
@@ -299,13 +486,12 @@ class MongoTransaction(UndoLogTransaction):
         coll = self.store.collection(model)
         try:
             before = self.store.run(model, lambda: coll.find_one_and_update(
-                tr.filter, {"$set": changes}, sort=sort_spec(model, order_by),
+                self.visible(tr.filter), {"$set": changes}, sort=sort_spec(model, order_by),
                 return_document=pymongo.ReturnDocument.BEFORE))
         except UniqueViolation as exc:
             candidates = self.select(model, where, order_by=order_by, limit=1)
-            key = exc.key or self.store.conflict(
-                model, [{**row, **changes} for row in candidates])
-            raise UniqueViolation(model, key) from None
+            raise self.refused(model, [{**row, **changes} for row in candidates],
+                               exc.key) from None
         if before is None:
             return None
         self.undo.append(_restore_fields(self.store, model, [before], changes))
@@ -348,9 +534,8 @@ class MongoTransaction(UndoLogTransaction):
         except UniqueViolation as exc:
             self.undo.pop()
             undo()  # update_many stops at the conflict: restore what it changed
-            new_rows = [{**row_of(model, d), **changes} for d in docs]
-            key = exc.key or self.store.conflict(model, new_rows)
-            raise UniqueViolation(model, key) from None
+            raise self.refused(model, [{**row_of(model, d), **changes} for d in docs],
+                               exc.key) from None
         return result.matched_count
 
     def _update_moving(self, model: type[Model], docs: list[dict[str, Any]],
@@ -366,7 +551,7 @@ class MongoTransaction(UndoLogTransaction):
             self.undo.pop()
             if removed is None:
                 continue
-            self.undo.append(_reinsert(self.store, model, [removed]))
+            self.undo.append(self._undo_delete(model, [removed]))
             try:
                 self.insert(model, {**row_of(model, removed), **values})
             except UniqueViolation:
@@ -380,7 +565,7 @@ class MongoTransaction(UndoLogTransaction):
         if not docs:
             return 0
         coll = self.store.collection(model)
-        self.undo.append(_reinsert(self.store, model, docs))
+        self.undo.append(self._undo_delete(model, docs))
         result = self.store.run(model, lambda: coll.delete_many(condition))
         return result.deleted_count
 
@@ -451,10 +636,10 @@ def _reinsert(store: "MongoStore", model: type[Model],
 class MongoStore(Store):
     """Every model's documents in the database named by a Mongo URI."""
 
-    def __init__(self, uri: str):
+    def __init__(self, uri: str, server_selection_timeout: float = 5.0):
         self.uri = uri
         try:
-            self.client, self.database, self.lock = connect(uri)
+            self.client, self.database, self.lock = connect(uri, server_selection_timeout)
         except errors.CAUGHT as exc:
             raise errors.translate(exc) from exc
 
@@ -498,13 +683,15 @@ class MongoStore(Store):
 
     # -- conflicts ------------------------------------------------------------------
 
-    def conflict(self, model: type[Model], rows: list[dict[str, Any]],
-                 inserting: bool = False) -> UniqueKey | None:
-        """The unique key `rows` (as they would be written) break, found by
-        looking: for a driver whose error does not say (mongomock)."""
+    def key_holders(self, model: type[Model], rows: list[dict[str, Any]],
+                    inserting: bool = False
+                    ) -> Iterator[tuple[UniqueKey, dict[str, Any] | None]]:
+        """For each unique key `rows` (as they would be written) take part in:
+        the key and a filter selecting the other documents holding one of
+        their values, or None when two of `rows` hold the same value.  The
+        primary key only when `inserting`."""
         pk = model.primary_key.name
         ids = [r[pk] for r in rows]
-        coll = self.collection(model)
         for key in model.iter_unique_keys():
             values = []
             for row in rows:
@@ -515,22 +702,36 @@ class MongoStore(Store):
                     continue
                 values.append(value)
             if len(set(values)) < len(values):
-                return key  # two of the written rows collide with each other
-            if not values:
+                yield key, None
+            elif not values:
                 continue
-            if key.columns == (pk,):
-                if inserting and self.run(model, lambda: coll.find_one(
-                        {"_id": {"$in": ids}}, {"_id": 1})) is not None:
-                    return key
-                continue
-            holders = {"$or": [{c: {"$eq": v} for c, v in zip(key.columns, value)}
-                               for value in values],
-                       "_id": {"$nin": ids}}
-            if key.live_only:
-                holders["deleted"] = False
-            if self.run(model, lambda: coll.find_one(holders, {"_id": 1})) is not None:
-                return key
-        return None
+            elif key.columns == (pk,):
+                if inserting:
+                    yield key, {"_id": {"$in": ids}}
+            else:
+                holders: dict[str, Any] = {
+                    "$or": [{c: {"$eq": v} for c, v in zip(key.columns, value)}
+                            for value in values],
+                    "_id": {"$nin": ids}}
+                if key.live_only:
+                    holders["deleted"] = False
+                yield key, holders
+
+    def sweep(self, model: type[Model] | None = None,
+              mongo_filter: dict[str, Any] | None = None,
+              now: datetime.datetime | None = None) -> int:
+        """Delete the pending documents whose lease has expired (of `model`,
+        else of every model; those matching `mongo_filter`): what transactions
+        of dead processes left.  Returns how many."""
+        expired = {PENDING + ".expires": {"$lt": now or utcnow()}}
+        selected = {"$and": [mongo_filter, expired]} if mongo_filter else expired
+        deleted = 0
+        for target in [model] if model is not None else MODELS.values():
+            coll = self.collection(target)
+            deleted += self.run(target, lambda: coll.delete_many(selected)).deleted_count
+        if deleted:
+            LOG.info("novadb mongo: deleted %d expired uncommitted documents", deleted)
+        return deleted
 
     # -- Store ----------------------------------------------------------------------
 
@@ -540,23 +741,25 @@ class MongoStore(Store):
         try:
             with tx.unit():
                 yield tx
+                tx.commit()
         finally:  # after the undo log has run, so a waiter sees the rolled-back state
             tx.release()
 
     def sync_schema(self, version: int | None = None) -> None:
         target = migration.LATEST_VERSION if version is None else version
         for model in MODELS.values():
-            self._sync_indexes(model)
+            self._sync_indexes(model, target)
+        self.sweep()
         if (self.schema_version() or 0) < 1 <= target:
             with self.transaction(write=True) as tx:
                 for row in migration.default_flavor_rows():
                     tx.insert(InstanceTypes, row)
         self.set_schema_version(target)
 
-    def _sync_indexes(self, model: type[Model]) -> None:
+    def _sync_indexes(self, model: type[Model], version: int | None = None) -> None:
         coll = self.collection(model)
         existing = self.run(model, coll.index_information)
-        for spec in index_specs(model):
+        for spec in index_specs(model, version):
             info = existing.get(spec.name)
             if info is not None:
                 if spec.same_as(info):

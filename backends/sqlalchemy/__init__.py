@@ -1,17 +1,139 @@
-"""The SQLAlchemy driver: SQLite (the embedded default), PostgreSQL, MariaDB/MySQL."""
+"""The SQLAlchemy driver: SQLite (the embedded default), PostgreSQL, MariaDB/MySQL.
+
+`[database] connection` names the database (unset: the SQLite file
+``$state_path/$sqlite_db``).  Loading the driver checks the URL, and on a
+database server opens one connection, trying `max_retries` times
+`retry_interval` seconds apart, so that a wrong address fails at once with
+one line naming the server.
+"""
 from __future__ import annotations
 
+import itertools
+import logging
+import os
+import re
+import time
 from typing import Any
 
-from novadb.backends.sqlalchemy.store import SQLStore
+import sqlalchemy as sa
+
+from novadb import config, exception
+from novadb.backends.sqlalchemy import errors
+from novadb.backends.sqlalchemy.store import SQLStore, dialect_of
 from novadb.generic import StoreDriver
+
+LOG = logging.getLogger(__name__)
+OPTION = "[database] connection"
+_SERVERS = {"postgresql": ("PostgreSQL", 5432), "mysql": ("MariaDB/MySQL", 3306)}
 
 
 class SQLAlchemyDriver(StoreDriver):
-    """Every API function on the database named by the `sql_connection` flag."""
+    """Every API function on the database named by `[database] connection`."""
 
     def make_store(self, conf: Any) -> SQLStore:
-        return SQLStore(conf)
+        url = parse_url(config.sql_connection(conf))
+        if _sqlite_file(url) and not os.path.isdir(os.path.dirname(_sqlite_file(url)) or "."):
+            raise exception.InvalidInput(
+                reason=f"{OPTION}: the directory of the SQLite file {_sqlite_file(url)} "
+                       "does not exist")
+        try:
+            store = SQLStore(conf, url)
+        except sa.exc.NoSuchModuleError:
+            raise exception.InvalidInput(
+                reason=f"{OPTION}: SQLAlchemy has no dialect {url.drivername!r} "
+                       f"(in {redacted(url)})") from None
+        if store.dialect in _SERVERS:
+            _check_connection(store, conf.database.max_retries, conf.database.retry_interval)
+        return store
+
+    def db_version(self) -> int | None:
+        path = _sqlite_file(self.store.url)
+        if path and not os.path.exists(path):  # reading must not create the file
+            return None
+        return super().db_version()
+
+
+def parse_url(text: str, option: str = OPTION) -> sa.engine.URL:
+    """`text` as a SQLAlchemy URL; InvalidInput naming `option` if it is not one."""
+    try:
+        return sa.engine.make_url(text)
+    except sa.exc.ArgumentError:
+        raise exception.InvalidInput(
+            reason=f"{option}: cannot parse {redacted(text)!r} as a SQLAlchemy URL "
+                   "(dialect+driver://user:password@host:port/database)") from None
+
+
+def redacted(url: str | sa.engine.URL) -> str:
+    """`url` with its password hidden, parsed or not."""
+    if isinstance(url, sa.engine.URL):
+        return url.render_as_string(hide_password=True)
+    return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", url)
+
+
+def server(url: sa.engine.URL) -> str:
+    """"PostgreSQL server host:port" (no credentials) of a server URL."""
+    name, port = _SERVERS.get(dialect_of(url), (url.get_backend_name(), None))
+    return f"{name} server {url.host or 'localhost'}:{url.port or port}"
+
+
+def _sqlite_file(url: sa.engine.URL) -> str | None:
+    if dialect_of(url) != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return url.database
+
+
+def _check_connection(store: SQLStore, attempts: int, interval: int) -> None:
+    """Open one connection; on failure retry while the server may yet come up."""
+    for attempt in itertools.count(1) if attempts < 0 else range(1, attempts + 1):
+        try:
+            with store.engine.connect():
+                return
+        except errors.CAUGHT as exc:
+            failure = connection_error(store.url, exc)
+            if attempt == attempts or not _unreachable(exc):
+                store.close()
+                raise failure from exc
+            LOG.warning("%s; attempt %d of %s, next in %d s", failure, attempt,
+                        attempts if attempts >= 0 else "unlimited", interval)
+            time.sleep(interval)
+
+
+def connection_error(url: sa.engine.URL, exc: BaseException,
+                     option: str = OPTION) -> exception.DBConnectionError:
+    """The one-line error for a failure to connect to `url` (set by `option`)."""
+    where = server(url) if dialect_of(url) in _SERVERS else f"database {redacted(url)}"
+    return exception.DBConnectionError(ConnectionError(
+        f"cannot connect to the {where} ({option}): {_reason(exc)}"))
+
+
+def _dbapi_error(exc: BaseException) -> BaseException:
+    inner = getattr(exc, "inner_exception", None) or exc
+    return getattr(inner, "orig", None) or inner
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether the server was not reached at all (worth another attempt), as
+    opposed to a refusal it sent (bad password, no such database)."""
+    from oslo_db import exception as db_exc
+
+    if isinstance(exc, db_exc.DBConnectionError):  # oslo.db knows the driver's codes
+        return True
+    orig = _dbapi_error(exc)
+    if type(orig).__module__.startswith("psycopg"):
+        # libpq marks what the server said "FATAL:"; one starting up is worth waiting for.
+        text = str(orig)
+        return "FATAL:" not in text or "starting up" in text
+    return False
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's first line on why the connection failed."""
+    orig = _dbapi_error(exc)
+    args = getattr(orig, "args", ())
+    text = args[1] if len(args) == 2 and isinstance(args[0], int) else str(orig)  # PyMySQL
+    lines = str(text).strip().splitlines()
+    line = lines[0] if lines else type(orig).__name__
+    return line.rpartition(" failed: ")[2] or line
 
 
 __all__ = ["SQLAlchemyDriver"]

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from oslo_db import exception as db_exc
 
 from novadb import exception
-from novadb.store import TransientError, UniqueViolation
+from novadb.store import ConnectionLost, TransientError, UniqueViolation
 
 
 def _duplicate(exc: db_exc.DBDuplicateEntry, store: Any, model: Any) -> Exception:
@@ -35,12 +35,31 @@ TABLE: list[tuple[type[BaseException], Callable[[Any], bool] | None,
      lambda exc, store, model: exception.InvalidInput(reason=str(exc.inner_exception))),
     (db_exc.DBInvalidUnicodeParameter, None,
      lambda exc, store, model: exception.InvalidUnicodeParameter()),
-    (db_exc.DBConnectionError, None, lambda exc, store, model: exception.DBError(exc)),
+    # Before COMMIT nothing was written: the call runs again (see `translate_commit`).
+    (db_exc.DBConnectionError, None, lambda exc, store, model: ConnectionLost(
+        str(_connection_error(store, exc)))),
     (db_exc.DBError, None, lambda exc, store, model: exception.DBError(exc)),
     (sa.exc.SQLAlchemyError, None, lambda exc, store, model: exception.DBError(exc)),
 ]
 
 CAUGHT = (db_exc.DBError, sa.exc.SQLAlchemyError)
+
+
+def _connection_error(store: Any, exc: BaseException) -> exception.DBConnectionError:
+    from novadb.backends.sqlalchemy import connection_error
+
+    return connection_error(store.url, exc)
+
+
+def translate_commit(exc: BaseException, store: Any) -> Exception:
+    """The error of a failed COMMIT: a lost connection leaves the outcome unknown,
+    so it is a `DBConnectionError`, never retried; anything else as `translate`
+    (a deadlock or certification failure at COMMIT rolled back: retried)."""
+    if isinstance(exc, db_exc.DBConnectionError):
+        error = _connection_error(store, exc)
+        return exception.DBConnectionError(ConnectionError(
+            f"{error} (during COMMIT: the call may or may not have taken effect)"))
+    return translate(exc, store)
 
 
 def translate(exc: BaseException, store: Any, model: Any = None) -> Exception:

@@ -133,6 +133,25 @@ class Plan:
             parent.c[self.pk], *(node.subquery for node in self.nodes)
         ).where(parent.c[self.pk].in_(sa.bindparam("keys", expanding=True)))
 
+    def selecting(self, columns: Sequence[sa.ColumnElement], condition: sa.ColumnElement,
+                  order: Sequence[sa.ColumnElement], limit: int | None) -> sa.Select:
+        """The parents' `columns` matching `condition` and, after them, each
+        load's subquery: rows and relations in one statement."""
+        stmt = (sa.select(*columns, *(node.subquery for node in self.nodes))
+                .where(condition).order_by(*order))
+        return stmt if limit is None else stmt.limit(limit)
+
+    def decode_rows(self, result: Any, names: Sequence[str]) -> list[dict[str, Any]]:
+        """The rows of a `selecting` statement, each load's rows attached."""
+        width = len(names)
+        out = []
+        for item in result:
+            row = dict(zip(names, item[:width]))
+            for node, value in zip(self.nodes, item[width:]):
+                row[node.load.name] = node.decode(value)
+            out.append(row)
+        return out
+
     def attach(self, conn: sa.Connection, rows: Sequence[dict[str, Any]],
                chunk: int = 5000) -> None:
         """Set each load's related rows on `rows` (one statement per `chunk` rows)."""

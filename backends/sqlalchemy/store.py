@@ -12,18 +12,18 @@ import contextlib
 import hashlib
 import threading
 from decimal import Decimal
-from typing import Any, Iterator, Sequence
+from typing import Any, ContextManager, Iterator, Sequence
 
 import sqlalchemy as sa
 from oslo_db.sqlalchemy import exc_filters
 from sqlalchemy import event, pool
 
-from novadb import query
+from novadb import config, query
 from novadb.loads import Load
-from novadb.backends.sqlalchemy import errors, related, tables
+from novadb.backends.sqlalchemy import errors, filters, related, tables
 from novadb.backends.sqlalchemy.filters import compile_filter, compile_order
 from novadb.schema.types import Model, UniqueKey
-from novadb.store import Store, Transaction, TransientError
+from novadb.store import Store, Transaction, TransientError, full_order
 
 _BEGIN = "novadb_sqlite_begin"
 # Seconds a transaction waits for a named lock before it is retried afresh.
@@ -31,6 +31,11 @@ LOCK_WAIT = 30
 # Rows one INSERT of `insert_many` carries at most (SQLAlchemy also splits a
 # batch where the dialect's limit on bound parameters requires it).
 BATCH_ROWS = 65536
+#: Select statements kept, by the shape of the call.
+STATEMENTS = 2000
+#: Up to this many rows, SQLite's insert_many is one INSERT of a VALUES list (far
+#: below its limit of 32,766 bound values).
+SQLITE_VALUES_ROWS = 100
 # Candidate rows a MariaDB/MySQL claim reads before locking them one by one.
 CLAIM_WINDOW = 16
 
@@ -47,7 +52,8 @@ def make_engine(conf: Any, url: str | sa.engine.URL) -> sa.Engine:
     dialect = dialect_of(url)
     in_memory = dialect == "sqlite" and url.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {}
-    debug = conf.sql_connection_debug
+    options = conf.database
+    debug = options.connection_debug
     if debug >= 100:
         kwargs["echo"] = "debug"
     elif debug >= 50:
@@ -59,8 +65,11 @@ def make_engine(conf: Any, url: str | sa.engine.URL) -> sa.Engine:
         else:
             kwargs.update(connect_args={"timeout": 60, "check_same_thread": False})
     else:
-        kwargs.update(pool_pre_ping=True, pool_recycle=conf.sql_idle_timeout,
+        kwargs.update(pool_pre_ping=True, pool_recycle=options.connection_recycle_time,
+                      pool_size=options.max_pool_size, max_overflow=options.max_overflow,
                       isolation_level="READ COMMITTED")
+        if options.pool_timeout is not None:
+            kwargs["pool_timeout"] = options.pool_timeout
         if dialect == "mysql" and "charset" not in url.query:
             url = url.update_query_dict({"charset": "utf8mb4"})
     engine = sa.create_engine(url, **kwargs)
@@ -89,11 +98,12 @@ def _sqlite_events(engine: sa.Engine, conf: Any, in_memory: bool) -> None:
         cursor = dbapi_connection.cursor()
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
-        if not conf.sqlite_synchronous:
+        if not conf.database.sqlite_synchronous:
             cursor.execute("PRAGMA synchronous=OFF")
         cursor.close()
         dbapi_connection.create_function(related.SQLITE_FLOAT_TEXT, 1, _float_text,
                                          deterministic=True)
+        filters.register_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
@@ -126,21 +136,45 @@ class SQLTransaction(Transaction):
         except errors.CAUGHT as exc:
             raise errors.translate(exc, self.store, model) from exc
 
+    def _statement(self, model: type[Model], where: query.Expr | None,
+                   order_by: Sequence[query.Order], limit: int | None, for_update: bool,
+                   loads: Sequence[Load] = ()) -> tuple[Any, dict[str, Any], bool]:
+        """(statement, parameters, exact) of a select: the statement is built once
+        per shape of the call (filter shape, order, limit or not, lock, loads) and
+        reused, so SQLAlchemy neither rebuilds it nor recomputes its cache key."""
+        dialect = self.store.dialect
+        form, values = filters.shape(where, dialect)
+        limited = limit is not None
+        key = (model, form, tuple(order_by), limited, for_update, loads)
+        cached = self.store.statements.get(key)
+        if cached is None:
+            table = self._table(model)
+            condition, exact = compile_filter(where, table, dialect, bound=True)
+            order = compile_order(full_order(order_by, model.primary_key.name), table,
+                                  dialect)
+            columns = self._columns(model, table)
+            if loads:
+                stmt = self.store.related(model, loads).selecting(
+                    columns, condition, order, None)
+            else:
+                stmt = sa.select(*columns).where(condition).order_by(*order)
+            if limited and exact:
+                stmt = stmt.limit(sa.bindparam("limit", type_=sa.BigInteger))
+            if for_update and dialect != "sqlite":
+                stmt = stmt.with_for_update()
+            cached = self.store.cache_statement(key, (stmt, exact))
+        stmt, exact = cached
+        params = {f"p{i}": value for i, value in enumerate(values)}
+        if limited and exact:
+            params["limit"] = limit
+        return stmt, params, exact
+
     def select(self, model: type[Model], where: query.Expr | None = None,
                order_by: Sequence[query.Order] = (), limit: int | None = None,
                for_update: bool = False) -> list[dict[str, Any]]:
-        table = self._table(model)
-        dialect = self.store.dialect
-        condition, exact = compile_filter(where, table, dialect)
-        order = list(order_by) + [query.Order(model.primary_key.name)]
-        stmt = (sa.select(*self._columns(model, table)).where(condition)
-                .order_by(*compile_order(order, table, dialect)))
-        if limit is not None and exact:
-            stmt = stmt.limit(limit)
-        if for_update and dialect != "sqlite":
-            stmt = stmt.with_for_update()
+        stmt, params, exact = self._statement(model, where, order_by, limit, for_update)
         with self._errors(model):
-            rows = [dict(r._mapping) for r in self.conn.execute(stmt)]
+            rows = [dict(r._mapping) for r in self.conn.execute(stmt, params)]
         if not exact:
             rows = [r for r in rows if query.matches(where, r)]
             if limit is not None:
@@ -222,10 +256,28 @@ class SQLTransaction(Transaction):
         with self._errors(model):
             self.store.related(model, loads).attach(self.conn, rows)
 
+    def select_loaded(self, model: type[Model], where: query.Expr | None,
+                      order_by: Sequence[query.Order] = (), limit: int | None = None,
+                      loads: Sequence[Load] = ()) -> list[dict[str, Any]]:
+        """One statement: the rows, each relation a correlated subquery beside
+        their columns (a superset filter selects first and loads the survivors)."""
+        if not loads:
+            return self.select(model, where, order_by, limit)
+        if limit == 0:
+            return []
+        stmt, params, exact = self._statement(model, where, order_by, limit, False,
+                                              tuple(loads))
+        if not exact:
+            return super().select_loaded(model, where, order_by, limit, loads)
+        with self._errors(model):
+            return self.store.related(model, loads).decode_rows(
+                self.conn.execute(stmt, params), list(model.columns))
+
     def insert_many(self, model: type[Model], rows: Sequence[dict[str, Any]]
                     ) -> list[dict[str, Any]]:
-        """Multi-row INSERTs of up to BATCH_ROWS rows each, inside a savepoint:
-        a conflict leaves none of the rows.  Generated keys: PostgreSQL draws
+        """Multi-row INSERTs of up to BATCH_ROWS rows each, inside a savepoint
+        (but for one row where a failed statement undoes itself): a conflict
+        leaves none of the rows.  Generated keys: PostgreSQL draws
         them from the sequence first (one round trip), SQLite counts back from
         the last one (its write transaction is the only writer, so they are
         consecutive), MariaDB/MySQL return them (RETURNING, in the rows' order)."""
@@ -240,7 +292,13 @@ class SQLTransaction(Transaction):
         generate = given == {False}
         dialect = self.store.dialect
         drawn = False  # keys drawn from PostgreSQL's sequence
-        with self.savepoint(), self._errors(model):
+        # A failed statement undoes itself on SQLite and MariaDB, but an executemany
+        # is several statements: one needs a savepoint.  A small batch on SQLite is
+        # one multi-row INSERT instead.
+        values_list = dialect == "sqlite" and len(full) <= SQLITE_VALUES_ROWS
+        unit = (self.atomic_write() if len(full) == 1 or values_list
+                else self.savepoint())
+        with unit, self._errors(model):
             if generate and dialect == "postgresql":
                 keys = self.conn.execute(sa.text(
                     "SELECT nextval(pg_get_serial_sequence(:t, :c)) "
@@ -255,11 +313,15 @@ class SQLTransaction(Transaction):
                     del row[pk.name]
                 if dialect != "sqlite":
                     stmt = stmt.returning(table.c[pk.name], sort_by_parameter_order=True)
-            result = self.conn.execute(
-                stmt.execution_options(insertmanyvalues_page_size=BATCH_ROWS), full)
+            if values_list:
+                result = self.conn.execute(stmt.values(full))
+            else:
+                result = self.conn.execute(
+                    stmt.execution_options(insertmanyvalues_page_size=BATCH_ROWS), full)
             if generate:
                 if dialect == "sqlite":
-                    last = self.conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+                    last = (result.lastrowid if values_list else self.conn.exec_driver_sql(
+                        "SELECT last_insert_rowid()").scalar_one())
                     keys = range(last - len(full) + 1, last + 1)
                 else:
                     keys = result.scalars().all()
@@ -285,7 +347,7 @@ class SQLTransaction(Transaction):
         if dialect == "sqlite" or not exact:
             return super().claim(model, where, order_by, values)
         pk = table.c[model.primary_key.name]
-        order = compile_order(list(order_by) + [query.Order(pk.name)], table, dialect)
+        order = compile_order(full_order(order_by, pk.name), table, dialect)
         columns = self._columns(model, table)
         with self._errors(model):
             if dialect == "postgresql":
@@ -380,6 +442,23 @@ class SQLTransaction(Transaction):
             # Closing the session is what releases them then.
             self.conn.invalidate()
 
+    def lock_row(self, model: type[Model], column: str, value: Any) -> None:
+        """A row lock (``SELECT ... FOR UPDATE``); SQLite's write transactions are
+        serialized already."""
+        if self.store.dialect == "sqlite":
+            return
+        table = self._table(model)
+        pk = table.c[model.primary_key.name]
+        with self._errors(model):
+            self.conn.execute(sa.select(pk).where(table.c[column] == value).with_for_update())
+
+    def atomic_write(self) -> ContextManager[None]:
+        """PostgreSQL aborts the whole transaction on a failed statement, so a
+        savepoint; SQLite and MariaDB/MySQL undo just the failed statement."""
+        if self.store.dialect == "postgresql":
+            return self.savepoint()
+        return contextlib.nullcontext()
+
     @contextlib.contextmanager
     def savepoint(self) -> Iterator[None]:
         with self._errors():
@@ -412,13 +491,23 @@ class SQLStore(Store):
 
     def __init__(self, conf: Any, url: str | None = None):
         self.conf = conf
-        self.url = sa.engine.make_url(url or conf.sql_connection)
+        self.url = sa.engine.make_url(url or config.sql_connection(conf))
         self.dialect = dialect_of(self.url)
         self.engine = make_engine(conf, self.url)
         self.schema = tables.build(self.dialect)
         shared = self.dialect == "sqlite" and isinstance(self.engine.pool, pool.StaticPool)
         self._serial: Any = threading.RLock() if shared else contextlib.nullcontext()
         self._related: dict[tuple, related.Plan] = {}
+        #: Select statements by the shape of the call (`SQLTransaction._statement`).
+        self.statements: dict[tuple, Any] = {}
+
+    def cache_statement(self, key: tuple, entry: Any) -> Any:
+        """Keep `entry` under `key` (at most STATEMENTS of them: past that the cache
+        starts anew, so shapes built from callers' values cannot grow it)."""
+        if len(self.statements) >= STATEMENTS:
+            self.statements.clear()
+        self.statements[key] = entry
+        return entry
 
     def related(self, model: type[Model], loads: Sequence[Load]) -> related.Plan:
         """The statement loading `loads` for `model`, built on first use."""
@@ -439,8 +528,17 @@ class SQLStore(Store):
                             **{_BEGIN: "IMMEDIATE" if write else "DEFERRED"})
                     tx = SQLTransaction(self, conn)
                     try:
-                        with conn.begin():
+                        trans = conn.begin()
+                        try:
                             yield tx
+                        except BaseException:
+                            with contextlib.suppress(*errors.CAUGHT):
+                                trans.rollback()
+                            raise
+                        try:
+                            trans.commit()
+                        except errors.CAUGHT as exc:
+                            raise errors.translate_commit(exc, self) from exc
                     finally:
                         tx.release()
             except errors.CAUGHT as exc:

@@ -99,19 +99,21 @@ class SQLSchema:
     keys_by_name: dict[str, tuple[type[Model], UniqueKey]]
 
 
-def build(dialect: str) -> SQLSchema:
-    """Tables, indexes and unique keys of every model for `dialect`."""
+def build(dialect: str, version: int | None = None) -> SQLSchema:
+    """Tables, indexes and unique keys of every model for `dialect`, as schema
+    `version` has them (None: the latest)."""
     metadata = sa.MetaData()
     tables: dict[str, sa.Table] = {}
     keys_by_name: dict[str, tuple[type[Model], UniqueKey]] = {}
     for model in MODELS.values():
-        table = _table(model, metadata, dialect, keys_by_name)
+        table = _table(model, metadata, dialect, keys_by_name, version)
         tables[model.__tablename__] = table
     return SQLSchema(metadata, tables, keys_by_name)
 
 
 def _table(model: type[Model], metadata: sa.MetaData, dialect: str,
-           keys_by_name: dict[str, tuple[type[Model], UniqueKey]]) -> sa.Table:
+           keys_by_name: dict[str, tuple[type[Model], UniqueKey]],
+           version: int | None = None) -> sa.Table:
     columns = [
         sa.Column(name, column_type(col, dialect), primary_key=col.primary_key,
                   autoincrement=col.autoincrement if col.primary_key else False,
@@ -124,7 +126,8 @@ def _table(model: type[Model], metadata: sa.MetaData, dialect: str,
         columns.append(sa.Column(LIVE_COLUMN, sa.SmallInteger(), sa.Computed(
             "CASE WHEN deleted = 0 THEN 1 ELSE NULL END", persisted=False)))
     for index in model.__indexes__:
-        extras.append(sa.Index(short_name(index.name), *index.columns))
+        if version is None or index.since <= version:
+            extras.append(sa.Index(short_name(index.name), *index.columns))
     for key in model.__unique_keys__:
         name = short_name(key.name)
         keys_by_name[name] = (model, key)

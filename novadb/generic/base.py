@@ -29,6 +29,7 @@ One exception: `project_filter` compares a user context's project_id as given
 from __future__ import annotations
 
 import abc
+import datetime
 import functools
 import itertools
 import random
@@ -43,14 +44,36 @@ from novadb.context import RequestContext, check_read_deleted, is_user_context
 from novadb.driver import Driver
 from novadb.records import Record
 from novadb.schema.types import Model
-from novadb.store import Store, Transaction, TransientError, UniqueViolation
+from novadb.store import ConnectionLost, Store, Transaction, TransientError, UniqueViolation
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 # How often a call that lost a race (deadlock, serialization failure) is retried.
-MAX_RETRIES = 10
 # Keys looked up per query when finding which row of a failed batch conflicts.
 _CONFLICT_PROBE = 200
+
+
+#: The first pause before rerunning a call that lost a race (deadlock, serialization
+#: failure), in seconds: such races clear in milliseconds, so the pause starts here and
+#: doubles, up to `[database] db_max_retry_interval`.
+RACE_PAUSE = 0.01
+
+
+def retry_pause(conf: Any, exc: TransientError, attempt: int) -> float | None:
+    """Seconds to wait before running a call again after its `attempt`-th
+    (0-based) try failed with `exc`; None once `[database] db_max_retries` reruns
+    are spent (-1: no limit).  A lost connection waits `db_retry_interval`
+    seconds, doubled each time with `db_inc_retry_interval`; a lost race waits
+    a random part of `RACE_PAUSE` doubled each time; both at most
+    `db_max_retry_interval`."""
+    options = conf.database
+    if 0 <= options.db_max_retries <= attempt:
+        return None
+    growth = 2 ** min(attempt, 16)
+    if isinstance(exc, ConnectionLost):
+        pause = options.db_retry_interval * (growth if options.db_inc_retry_interval else 1)
+        return float(min(pause, options.db_max_retry_interval))
+    return random.uniform(0, min(RACE_PAUSE * growth, options.db_max_retry_interval))
 
 
 def _transactional(write: bool) -> Callable[[F], F]:
@@ -71,9 +94,12 @@ def _transactional(write: bool) -> Callable[[F], F]:
                         finally:
                             local.tx = None
                 except TransientError as exc:
-                    if attempt >= MAX_RETRIES:
+                    pause = retry_pause(self.conf, exc, attempt)
+                    if pause is None:
+                        if isinstance(exc, ConnectionLost):
+                            raise exception.DBConnectionError(exc) from exc
                         raise exception.DBError(exc) from exc
-                    time.sleep(random.uniform(0, 0.01 * 2 ** min(attempt, 6)))
+                    time.sleep(pause)
                 except UniqueViolation as exc:
                     raise exception.Duplicate(str(exc)) from None
         return wrapper  # type: ignore[return-value]
@@ -176,6 +202,18 @@ class BaseDriver(Driver):
         return value
 
     @staticmethod
+    def check_limit(limit: Any) -> int | None:
+        """`limit` if it is None or an int from 0 to 2**63 - 1 (what every
+        database takes as a row count), else `InvalidInput`."""
+        if limit is None:
+            return None
+        if isinstance(limit, bool) or not isinstance(limit, int) \
+                or not 0 <= limit <= values.INT_RANGES["BigInteger"][1]:
+            raise exception.InvalidInput(
+                reason=f"limit must be None or an int from 0 to 2**63 - 1, not {limit!r:.80}")
+        return int(limit)
+
+    @staticmethod
     def compared_value(model: type[Model], column: str, value: Any) -> tuple[bool, Any]:
         """(True, looked-up `value` as `model.column` compares it), or (False, None)
         when no stored value can equal it (see `match`); None stays None."""
@@ -200,9 +238,12 @@ class BaseDriver(Driver):
             if not isinstance(value, bool):
                 return False, None
         elif kind == "DateTime":
-            if not hasattr(value, "tzinfo"):
+            if not isinstance(value, datetime.datetime):
                 return False, None
-            value = timeutils.truncate(value)
+            try:
+                value = timeutils.truncate(value)
+            except exception.InvalidInput:  # beyond the range in UTC: no row holds it
+                return False, None
         else:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)
@@ -274,6 +315,26 @@ class BaseDriver(Driver):
         self.tx.load(model, rows, plan)
         return [self._built(model, row, plan) for row in rows]
 
+    def records_where(self, model: type[Model], where: query.Expr | None,
+                      order_by: Sequence[query.Order] = (), limit: int | None = None,
+                      load: Iterable[str] = ()) -> list[Record]:
+        """Records of the matching rows (`rows`) with the relations named in
+        `load`: rows and relations in one store operation (`select_loaded`)."""
+        if where == query.FALSE or limit == 0:
+            return []
+        plan = loading.plan(model, tuple(load))
+        if not plan:
+            return [self._record(model, row, {}) for row in self.rows(
+                model, where, order_by=order_by, limit=limit)]
+        rows = self.tx.select_loaded(model, where, order_by=order_by, limit=limit, loads=plan)
+        return [self._built(model, row, plan) for row in rows]
+
+    def first_record(self, model: type[Model], where: query.Expr | None,
+                     load: Iterable[str] = ()) -> Record | None:
+        """`records_where`'s first record (lowest primary key), or None."""
+        found = self.records_where(model, where, limit=1, load=load)
+        return found[0] if found else None
+
     def _built(self, model: type[Model], row: Mapping[str, Any],
                plan: Sequence[loading.Load]) -> Record:
         """The record of a row whose loads are attached, its targets' too."""
@@ -289,7 +350,11 @@ class BaseDriver(Driver):
 
     def _record(self, model: type[Model], row: Mapping[str, Any],
                 related: Mapping[str, Any]) -> Record:
-        rec = Record({name: row[name] for name in model.columns})
+        columns = model.columns
+        # A store's row holds exactly the model's columns, in order (`Transaction.select`):
+        # copied whole unless loads were attached to it.
+        rec = Record(row) if len(row) == len(columns) else Record(
+            {name: row[name] for name in columns})
         for key in model.__computed__:
             rec[key.name] = key.function(rec, related, self.conf)
         for name, value in related.items():
@@ -373,9 +438,15 @@ class BaseDriver(Driver):
     def update(self, model: type[Model], where: query.Expr | None, changes: dict[str, Any],
                row: Mapping[str, Any] | None = None) -> int:
         """Conditional update of the matching rows; returns how many matched.
-        `row` (the row as it will be) names the values a conflict reports."""
+        `row` (the row before the update) names the values a conflict reports.
+        A caller's values may not move a row to another primary key: that is
+        `InvalidInput`, and nothing is written."""
         if where == query.FALSE:
             return 0
+        pk = model.primary_key.name
+        if pk in changes and (row is None or changes[pk] != row.get(pk)):
+            raise exception.InvalidInput(
+                reason=f"{model.__tablename__}.{pk} cannot be changed by an update")
         try:
             return self.tx.update(model, where, changes)
         except UniqueViolation as exc:
@@ -403,6 +474,17 @@ class BaseDriver(Driver):
         """Make soft-deleted rows live again (an update: updated_at=now)."""
         return self.update(model, where, values.changes(
             model, {"deleted": False, "deleted_at": None, **(changes or {})}))
+
+    def lock_row(self, model: type[Model], column: str, value: Any) -> None:
+        """Hold the row of `model` whose unique `column` is `value` until the call's
+        transaction ends (`Transaction.lock_row`), once per transaction."""
+        local, tx = self._local, self.tx
+        if getattr(local, "locks_of", None) is not tx:
+            local.locks_of, local.locks = tx, set()
+        held = (model.__tablename__, column, value)
+        if held not in local.locks:
+            tx.lock_row(model, column, value)
+            local.locks.add(held)
 
     def lock_key(self, model: type[Model], **key: Any) -> None:
         """Serialize the check-then-insert callers of one key of `model` when its

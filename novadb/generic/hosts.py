@@ -165,17 +165,8 @@ class HostsAPI(BaseDriver):
     def _aggregate_metadata_set(self, aggregate_id, items, replace):
         """Write checked `items` onto the aggregate (reviving deleted keys); with
         `replace`, live keys absent from them are soft-deleted first."""
-        mine = AggregateMetadata.aggregate_id == aggregate_id
-        now = timeutils.utcnow()
-        if replace:
-            live = query.and_(mine, self.live(AggregateMetadata))
-            gone = [r["key"] for r in self.rows(AggregateMetadata, live)
-                    if r["key"] not in items]
-            if gone:
-                self.soft_delete(AggregateMetadata, query.and_(
-                    live, AggregateMetadata.key.in_(gone)), now)
         upsert_items(self, AggregateMetadata, "aggregate_id", aggregate_id, items,
-                     revive=True)
+                     replace=replace, revive=True)
         return self._aggregate_metadata(aggregate_id, self.live(AggregateMetadata))
 
     def _aggregate_metadata(self, aggregate_id, condition):
@@ -236,16 +227,7 @@ class HostsAPI(BaseDriver):
     def _node_stats(self, node_id, items, prune):
         """Upsert the live stats of a node from checked `items`; with `prune`,
         soft-delete the live stats whose key is not among them."""
-        now = timeutils.utcnow()
-        if prune:
-            live = query.and_(ComputeNodeStat.compute_node_id == node_id,
-                              self.live(ComputeNodeStat))
-            gone = [r["key"] for r in self.rows(ComputeNodeStat, live)
-                    if r["key"] not in items]
-            if gone:
-                self.soft_delete(ComputeNodeStat,
-                                 query.and_(live, ComputeNodeStat.key.in_(gone)), now)
-        upsert_items(self, ComputeNodeStat, "compute_node_id", node_id, items)
+        upsert_items(self, ComputeNodeStat, "compute_node_id", node_id, items, replace=prune)
 
     @staticmethod
     def _stat_items(stats):

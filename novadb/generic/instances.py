@@ -2,7 +2,6 @@
 metadata, info caches and faults."""
 from __future__ import annotations
 
-import datetime
 import uuid as uuidlib
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -33,10 +32,7 @@ _SGIA = SecurityGroupInstanceAssociation
 
 # -- arguments -----------------------------------------------------------------------------
 
-def _time_arg(name: str, value: Any) -> datetime.datetime:
-    if not isinstance(value, datetime.datetime):
-        raise exception.InvalidInput(reason=f"{name} must be a datetime, not {value!r:.80}")
-    return timeutils.truncate(value)
+_time_arg = timeutils.time_arg
 
 
 def _names(value: Any, what: str) -> list[Any]:
@@ -117,9 +113,6 @@ class InstancesAPI(BaseDriver):
             raise exception.InstanceNotFound(instance_id=instance_uuid)
         return row
 
-    def _reread(self, row):
-        return self.first(Instance, self.pk_is(Instance, row))
-
     # -- instances ---------------------------------------------------------------------
 
     @writes
@@ -156,9 +149,9 @@ class InstancesAPI(BaseDriver):
         self._add_items(InstanceMetadata, uuid, metadata, generated)
         self._add_items(InstanceSystemMetadata, uuid, system_metadata, generated)
         self.create(InstanceInfoCache, {**cache, "instance_uuid": uuid})
-        for group_id in dict.fromkeys(group_ids):
-            self.create(_SGIA, {"security_group_id": group_id, "instance_uuid": uuid})
-        self.ec2_instance_create(context, uuid)
+        self.create_many(_SGIA, [{"security_group_id": group_id, "instance_uuid": uuid}
+                                 for group_id in dict.fromkeys(group_ids)])
+        self.map_instance(uuid, fresh=generated)
         return self.record(Instance, row, load=STANDARD)
 
     def _add_items(self, model, uuid, items, generated):
@@ -169,14 +162,13 @@ class InstancesAPI(BaseDriver):
         uuid generated here has no rows yet: plain inserts."""
         if not items:
             return
+        rows = [{"instance_uuid": uuid, "key": key, "value": value}
+                for key, value in items.items()]
         if generated:
-            for key, value in items.items():
-                self.create(model, {"instance_uuid": uuid, "key": key, "value": value})
+            self.create_many(model, rows)
             return
         try:
-            with self.tx.savepoint():
-                for key, value in items.items():
-                    self.create(model, {"instance_uuid": uuid, "key": key, "value": value})
+            self.create_many(model, rows)
         except UniqueViolation:
             upsert_items(self, model, "instance_uuid", uuid, items)
 
@@ -199,21 +191,24 @@ class InstancesAPI(BaseDriver):
         self.soft_delete(_SGIA, query.and_(self.live(_SGIA), _SGIA.instance_uuid == uuid), now)
         self.soft_delete(InstanceInfoCache, query.and_(
             self.live(InstanceInfoCache), InstanceInfoCache.instance_uuid == uuid), now)
-        after = self._reread(row)
-        before.update({name: after[name] for name in Instance.columns})
+        before.update(deleted=True, deleted_at=now)  # what soft_delete wrote
         return before
 
     @reads
     def instance_get(self, context, instance_id):
-        row = self.first(Instance, self._visible(
-            context, self.match(Instance, "id", instance_id)))
-        if row is None:
+        found = self.first_record(Instance, self._visible(
+            context, self.match(Instance, "id", instance_id)), load=FULL)
+        if found is None:
             raise exception.InstanceNotFound(instance_id=instance_id)
-        return self.record(Instance, row, load=FULL)
+        return found
 
     @reads
     def instance_get_by_uuid(self, context, uuid):
-        return self.record(Instance, self._instance_row(context, uuid), load=FULL)
+        found = self.first_record(Instance, self._visible(
+            context, self.match(Instance, "uuid", uuid)), load=FULL)
+        if found is None:
+            raise exception.InstanceNotFound(instance_id=uuid)
+        return found
 
     def _active_rows(self, begin, end, project_id, host):
         return self.rows(Instance, query.and_(
@@ -255,10 +250,7 @@ class InstancesAPI(BaseDriver):
         if sort_dir not in ("asc", "desc"):
             raise exception.InvalidInput(
                 reason=f"sort_dir must be 'asc' or 'desc', not {sort_dir!r:.80}")
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
-                                  or limit < 0):
-            raise exception.InvalidInput(
-                reason=f"limit must be None or an int >= 0, not {limit!r:.80}")
+        limit = self.check_limit(limit)
         if filters is None:
             filters = {}
         if not isinstance(filters, Mapping):
@@ -278,8 +270,9 @@ class InstancesAPI(BaseDriver):
             if start is None:
                 raise exception.MarkerNotFound(marker=marker)
             where = query.and_(where, _after(order, start))
-        rows = self.rows(Instance, where, order_by=order, limit=limit)
-        return self.records(Instance, rows, load=STANDARD)
+        with query.regex_budget():
+            return self.records_where(Instance, where, order_by=order, limit=limit,
+                                      load=STANDARD)
 
     def _filters(self, filters):
         """The condition of instance_get_all_by_filters' `filters`."""
@@ -374,17 +367,10 @@ class InstancesAPI(BaseDriver):
 
     @reads
     def instance_get_all_hung_in_rebooting(self, context, reboot_window):
-        if isinstance(reboot_window, bool) or not isinstance(reboot_window, (int, float)):
-            raise exception.InvalidInput(
-                reason=f"reboot_window must be a number of seconds, not {reboot_window!r:.80}")
-        try:
-            cutoff = timeutils.utcnow() - datetime.timedelta(seconds=reboot_window)
-        except (OverflowError, ValueError):
-            raise exception.InvalidInput(
-                reason=f"reboot_window out of range: {reboot_window!r}") from None
+        cutoff = timeutils.cutoff("reboot_window", reboot_window)
         return self.records(Instance, self.rows(Instance, self.scoped(
             Instance, context, Instance.task_state == "rebooting",
-            Instance.updated_at <= timeutils.truncate(cutoff))))
+            Instance.updated_at <= cutoff)))
 
     @writes
     def instance_test_and_set(self, context, instance_uuid, attr, ok_states, new_state):
@@ -443,14 +429,13 @@ class InstancesAPI(BaseDriver):
                 raise exception.InstanceNotFound(instance_id=instance_uuid)
             raise exception.UnexpectedTaskStateError(actual=current["task_state"],
                                                      expected=expected)
-        row = self._reread(row)
         if metadata is not None:
             upsert_items(self, InstanceMetadata, "instance_uuid", row["uuid"], metadata,
                          replace=True)
         if system_metadata is not None:
             upsert_items(self, InstanceSystemMetadata, "instance_uuid", row["uuid"],
                          system_metadata, replace=True)
-        return old, self.record(Instance, row, load=FULL)
+        return old, self.first_record(Instance, self.pk_is(Instance, row), load=FULL)
 
     # -- faults ----------------------------------------------------------------------------
 
@@ -496,12 +481,15 @@ class InstancesAPI(BaseDriver):
     @writes
     def instance_info_cache_update(self, context, instance_uuid, values):
         checked, _ = check_values(InstanceInfoCache, values)
+        if "instance_uuid" in checked and checked["instance_uuid"] != instance_uuid:
+            raise exception.InvalidInput(
+                reason="an info cache cannot move to another instance_uuid")
         row = self._cache_row(instance_uuid)
         if row is None:
             new = {**checked, "instance_uuid": check_value(
                 InstanceInfoCache, "instance_uuid", instance_uuid)}
             try:
-                with self.tx.savepoint():
+                with self.tx.atomic_write():
                     return self.record(InstanceInfoCache, self.create(InstanceInfoCache, new))
             except exception.Duplicate:  # created concurrently: update that row
                 row = self._cache_row(instance_uuid, for_update=True)

@@ -394,6 +394,8 @@ class Instance(Model):
         Index("instances_terminated_at_launched_at_idx", "terminated_at", "launched_at"),
         Index("instances_uuid_deleted_idx", "uuid", "deleted"),
         Index("instances_task_state_updated_at_idx", "task_state", "updated_at"),
+        # A project's instances newest first (the default list order) without a sort.
+        Index("instances_project_id_created_at_idx", "project_id", "created_at", since=2),
     )
     __unique_keys__ = (
         UniqueKey("uniq_instances0uuid", "uuid", live_only=False,

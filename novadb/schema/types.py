@@ -169,14 +169,16 @@ class Column:
 
 @dataclasses.dataclass(frozen=True)
 class Index:
-    """A plain (non-unique) index."""
+    """A plain (non-unique) index, part of the schema from version `since` on."""
 
     name: str
     columns: tuple[str, ...]
+    since: int
 
-    def __init__(self, name: str, *columns: str):
+    def __init__(self, name: str, *columns: str, since: int = 1):
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "columns", tuple(columns))
+        object.__setattr__(self, "since", since)
 
 
 @dataclasses.dataclass(frozen=True)

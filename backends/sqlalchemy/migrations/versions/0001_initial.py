@@ -1,7 +1,8 @@
 """Schema version 1: every table of the declared schema, and the five default flavors.
 
 This baseline is built from the schema declaration (novadb.schema) as it stands
-at version 1; a later change to the declaration comes with its own revision,
+at version 1 (an index declared with a later `since` is left to its revision); a
+later change to the declaration comes with its own revision,
 and the conformance suite checks on PostgreSQL and MariaDB that the migrated
 schema equals the declared one.
 
@@ -19,7 +20,7 @@ down_revision = None
 
 def upgrade() -> None:
     bind = op.get_bind()
-    schema = tables.build(bind.dialect.name)
+    schema = tables.build(bind.dialect.name, version=1)
     schema.metadata.create_all(bind)
     flavors = schema.tables["instance_types"]
     bind.execute(flavors.insert(), migration.default_flavor_rows())
@@ -28,4 +29,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    tables.build(bind.dialect.name).metadata.drop_all(bind)
+    tables.build(bind.dialect.name, version=1).metadata.drop_all(bind)
