@@ -60,3 +60,24 @@ def test_a_missing_table_is_a_db_error_not_a_raw_sqlalchemy_error(tmp_path):
             novadb.service_get_all(context.get_admin_context())
     finally:
         novadb.configure(db_backend="sqlalchemy")
+
+
+def test_tracebacks_of_translated_errors_are_logged_at_debug_only(caplog):
+    import logging
+
+    import novadb.backends.sqlalchemy.store  # noqa: F401 - installs the filters
+    oslo = logging.getLogger("oslo_db.sqlalchemy.exc_filters")
+    pool = logging.getLogger("sqlalchemy.pool.impl.QueuePool")
+    store = novadb.backends.sqlalchemy.store
+    store.make_engine(store.config.CONF, "postgresql+psycopg://u@127.0.0.1:1/x").dispose()
+    with caplog.at_level(logging.INFO):
+        oslo.warning("DB exception wrapped.", exc_info=True)
+        pool.error("Exception during reset or similar", exc_info=True)
+        oslo.warning("something else")
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", "something else")]
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG):
+        oslo.warning("DB exception wrapped.")
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("DEBUG", "DB exception wrapped.")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import threading
 from decimal import Decimal
 from typing import Any, ContextManager, Iterator, Sequence
@@ -46,6 +47,32 @@ def dialect_of(url: sa.engine.URL) -> str:
     return "mysql" if name in ("mysql", "mariadb") else name
 
 
+class _ExpectedErrorsAtDebug(logging.Filter):
+    """Logs the tracebacks SQLAlchemy's pool ("Exception during reset") and
+    oslo.db ("DB exception wrapped") print for an error novadb translates
+    anyway, at DEBUG: the caller gets the error; the log need not shout it."""
+
+    MESSAGES = ("Exception during reset or similar", "DB exception wrapped.",
+                "DBAPIError exception wrapped.")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg in self.MESSAGES:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
+_QUIET = _ExpectedErrorsAtDebug()
+
+
+def _quiet(logger: logging.Logger) -> None:
+    if _QUIET not in logger.filters:
+        logger.addFilter(_QUIET)
+
+
+_quiet(logging.getLogger("oslo_db.sqlalchemy.exc_filters"))
+
+
 def make_engine(conf: Any, url: str | sa.engine.URL) -> sa.Engine:
     """An engine for `url` configured as novadb needs it on its dialect."""
     url = sa.engine.make_url(url)
@@ -74,6 +101,7 @@ def make_engine(conf: Any, url: str | sa.engine.URL) -> sa.Engine:
             url = url.update_query_dict({"charset": "utf8mb4"})
     engine = sa.create_engine(url, **kwargs)
     exc_filters.register_engine(engine)
+    _quiet(logging.getLogger(f"sqlalchemy.pool.impl.{type(engine.pool).__name__}"))
     if dialect == "sqlite":
         _sqlite_events(engine, conf, in_memory)
     elif dialect == "mysql":
@@ -240,7 +268,7 @@ class SQLTransaction(Transaction):
         if not explicit_id:
             row.pop(pk.name)
         with self._errors(model):
-            result = self.conn.execute(table.insert().values(**row))
+            result = self.conn.execute(table.insert(), row)
             if not explicit_id:
                 row[pk.name] = result.inserted_primary_key[0]
             elif pk.autoincrement and self.store.dialect == "postgresql":
@@ -314,7 +342,7 @@ class SQLTransaction(Transaction):
                 if dialect != "sqlite":
                     stmt = stmt.returning(table.c[pk.name], sort_by_parameter_order=True)
             if values_list:
-                result = self.conn.execute(stmt.values(full))
+                result = self.conn.execute(*self._values_insert(table, full))
             else:
                 result = self.conn.execute(
                     stmt.execution_options(insertmanyvalues_page_size=BATCH_ROWS), full)
@@ -329,6 +357,20 @@ class SQLTransaction(Transaction):
             elif pk.autoincrement and dialect == "postgresql" and not drawn:
                 self._advance_sequence(table, pk.name)
         return [{name: row[name] for name in model.columns} for row in full]
+
+    def _values_insert(self, table: sa.Table, rows: list[dict[str, Any]]
+                       ) -> tuple[Any, dict[str, Any]]:
+        """One INSERT of a VALUES list for `rows` (all with the same keys), built
+        once per table, keys and row count, and its parameters."""
+        names = tuple(rows[0])
+        key = ("values", table.name, names, len(rows))
+        stmt = self.store.statements.get(key)
+        if stmt is None:
+            stmt = self.store.cache_statement(key, table.insert().values([
+                {name: sa.bindparam(f"r{i}_{name}", type_=table.c[name].type)
+                 for name in names} for i in range(len(rows))]))
+        return stmt, {f"r{i}_{name}": row[name] for i, row in enumerate(rows)
+                      for name in names}
 
     def claim(self, model: type[Model], where: query.Expr | None,
               order_by: Sequence[query.Order], values: dict[str, Any]
@@ -389,22 +431,45 @@ class SQLTransaction(Transaction):
             f"GREATEST((SELECT MAX({column}) FROM {table.name}), 1))"),
             {"t": table.name, "c": column})
 
+    def _write(self, kind: str, model: type[Model], where: query.Expr | None,
+               values: dict[str, Any] | None = None) -> int:
+        """An UPDATE (`values`) or DELETE of the rows matching `where`, the
+        statement built once per shape and reused with bound parameters; a filter
+        SQL only approximates pins the matching rows by primary key first."""
+        table = self._table(model)
+        dialect = self.store.dialect
+        form, params_list = filters.shape(where, dialect)
+        names = tuple(values) if values is not None else ()
+        key = (kind, model, form, names)
+        cached = self.store.statements.get(key)
+        if cached is None:
+            condition, exact = compile_filter(where, table, dialect, bound=True)
+            if kind == "update":
+                stmt: Any = table.update().where(condition).values(
+                    {name: sa.bindparam(f"v_{name}", type_=table.c[name].type)
+                     for name in names})
+            else:
+                stmt = table.delete().where(condition)
+            cached = self.store.cache_statement(key, (stmt, exact))
+        stmt, exact = cached
+        if exact:
+            params = {f"p{i}": value for i, value in enumerate(params_list)}
+        else:
+            condition = self._pinned(model, table, where)
+            stmt = (table.update().where(condition).values(**values) if kind == "update"
+                    else table.delete().where(condition))
+            params = {}
+        if values is not None and exact:
+            params.update({f"v_{name}": value for name, value in values.items()})
+        with self._errors(model):
+            return self.conn.execute(stmt, params).rowcount
+
     def update(self, model: type[Model], where: query.Expr | None,
                values: dict[str, Any]) -> int:
-        table = self._table(model)
-        condition, exact = compile_filter(where, table, self.store.dialect)
-        if not exact:
-            condition = self._pinned(model, table, where)
-        with self._errors(model):
-            return self.conn.execute(table.update().where(condition).values(**values)).rowcount
+        return self._write("update", model, where, values)
 
     def delete(self, model: type[Model], where: query.Expr | None) -> int:
-        table = self._table(model)
-        condition, exact = compile_filter(where, table, self.store.dialect)
-        if not exact:
-            condition = self._pinned(model, table, where)
-        with self._errors(model):
-            return self.conn.execute(table.delete().where(condition)).rowcount
+        return self._write("delete", model, where)
 
     def _pinned(self, model: type[Model], table: sa.Table,
                 where: query.Expr | None) -> sa.ColumnElement:
