@@ -108,7 +108,11 @@ def attach_fetched(fetch: Fetch, rows: Sequence[dict[str, Any]],
         relation = load.relation
         pk = load.target.primary_key.name
         eligible = [r for r in rows if not r["deleted"]] if load.parent_live else rows
-        keys = unique(r[relation.local] for r in eligible)
+        if len(eligible) == 1:  # a get: no need to dedupe
+            key = eligible[0][relation.local]
+            keys = [] if key is None else [key]
+        else:
+            keys = unique(r[relation.local] for r in eligible)
         by_key: dict[Any, list[dict[str, Any]]] = {}
         if keys:
             if relation.through:

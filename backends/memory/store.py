@@ -664,8 +664,11 @@ class MemoryTransaction(UndoLogTransaction):
             found = {key for key in keys if key in stored}
         else:
             index = table.equal.get(column) or table.equality(column)
-            buckets = [b for b in map(index.get, {_vk(key) for key in keys}) if b]
-            found = buckets[0] if len(buckets) == 1 else set().union(*buckets)
+            if len(keys) == 1:
+                found = index.get(_vk(keys[0])) or ()
+            else:
+                buckets = [b for b in map(index.get, {_vk(key) for key in keys}) if b]
+                found = buckets[0] if len(buckets) == 1 else set().union(*buckets)
         out = [stored[pk] for pk in (sorted(found) if len(found) > 1 else found)]
         return [row.copy() for row in out if not row["deleted"]] if live else [
             row.copy() for row in out]

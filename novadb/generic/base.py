@@ -341,7 +341,11 @@ class BaseDriver(Driver):
         related: dict[str, Any] = {}
         for item in plan:
             value = row[item.name]
-            if item.relation.many:
+            if not item.nested and not item.target.__computed__:
+                # Leaf rows hold exactly their model's columns: records as they are.
+                related[item.name] = ([Record(t) for t in value] if item.relation.many
+                                      else None if value is None else Record(value))
+            elif item.relation.many:
                 related[item.name] = [self._built(item.target, t, item.nested) for t in value]
             else:
                 related[item.name] = (None if value is None
