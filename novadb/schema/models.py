@@ -342,6 +342,8 @@ class FixedIp(Model):
         Index("fixed_ips_virtual_interface_id_fkey", "virtual_interface_id"),
         Index("fixed_ips_host_idx", "host"),
         Index("fixed_ips_network_id_host_deleted_idx", "network_id", "host", "deleted"),
+        # The free addresses (no instance, no host), whatever the pool's size.
+        Index("fixed_ips_instance_uuid_host_idx", "instance_uuid", "host", since=2),
         Index("fixed_ips_address_reserved_network_id_deleted_idx",
               "address", "reserved", "network_id", "deleted"),
     )

@@ -1,5 +1,6 @@
-"""Schema version 2: the indexes declared with ``since=2``, each serving a list's
-filter and order together (a project's instances, newest first).
+"""Schema version 2: the indexes declared with ``since=2``: one serving a list's
+filter and order together (a project's instances, newest first), one finding the
+free fixed IPs of a pool without a scan.
 
 Revision ID: 0002
 Revises: 0001
