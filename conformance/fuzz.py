@@ -28,7 +28,6 @@ with shapes; a write function of a complete area with none is reported by
 from __future__ import annotations
 
 import collections
-import contextlib
 import dataclasses
 import datetime
 import functools
@@ -60,6 +59,7 @@ from novadb.conformance.builders.hosts import (
 from novadb.conformance.builders.instances import instances_state, make_instance
 from novadb.conformance.builders.volume import make_volume
 from novadb.conformance.plugin import contract_breach
+from novadb.conformance.round_trips import instrumented
 from novadb.driver import Driver
 from novadb.generic import StoreDriver, is_stub, writes
 from novadb.schema import MODELS, NO_DEFAULT, Column, Model
@@ -797,27 +797,14 @@ class WriteWatch:
         if store is None:
             self.touched = None
             return self
-        original = store.transaction
-        watch = self
-
-        @contextlib.contextmanager
-        def watched(write: bool = False) -> Iterator[Any]:
-            with original(write) as tx:
-                plain = type(tx)
-                tx.__class__ = _watched_class(plain)
-                tx._novadb_fuzz_watch, tx._novadb_fuzz_depth = watch, 0
-                try:
-                    yield tx
-                finally:
-                    tx.__class__ = plain
-                    del tx._novadb_fuzz_watch, tx._novadb_fuzz_depth
-
-        store.transaction = watched  # type: ignore[method-assign]
+        self._watching = instrumented(store, _watched_class, _novadb_fuzz_watch=self,
+                                      _novadb_fuzz_depth=0)
+        self._watching.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         if self._store is not None:
-            del self._store.transaction
+            self._watching.__exit__(*exc)
 
     def clear(self) -> None:
         self.wrote = self._store is None

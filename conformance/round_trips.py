@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator
 
 from novadb import loader
 
-__all__ = ["COUNTED", "RoundTrips", "round_trips"]
+__all__ = ["COUNTED", "RoundTrips", "round_trips", "instrumented"]
 
 COUNTED = ("select", "select_loaded", "count", "aggregate", "sum_related", "insert",
            "insert_many", "update", "delete", "claim", "load", "lock", "lock_row")
@@ -31,27 +31,38 @@ class RoundTrips:
     def measure(self) -> Iterator["RoundTrips"]:
         driver = loader.get_driver()
         store = getattr(driver, "_driver", driver).store
-        original = store.transaction
-        counter = self
-
-        @contextlib.contextmanager
-        def counting(write: bool = False) -> Iterator[Any]:
-            with original(write) as tx:
-                plain = type(tx)
-                tx.__class__ = _counting_class(plain)
-                tx._novadb_round_trips = counter
-                try:
-                    yield tx
-                finally:
-                    tx.__class__ = plain
-                    del tx._novadb_round_trips
-
-        store.transaction = counting
         self.calls = 0
-        try:
+        with instrumented(store, _counting_class, _novadb_round_trips=self):
             yield self
-        finally:
-            del store.transaction
+
+
+@contextlib.contextmanager
+def instrumented(store: Any, subclass: Callable[[type], type],
+                 **attributes: Any) -> Iterator[None]:
+    """Inside the block, every transaction `store` opens runs as
+    ``subclass(type(tx))`` with `attributes` set on it (put back as it was when
+    the transaction ends): how the suite watches what a store is asked to do."""
+    original = store.transaction
+
+    @contextlib.contextmanager
+    def watched(write: bool = False) -> Iterator[Any]:
+        with original(write) as tx:
+            plain = type(tx)
+            tx.__class__ = subclass(plain)
+            for name, value in attributes.items():
+                setattr(tx, name, value)
+            try:
+                yield tx
+            finally:
+                tx.__class__ = plain
+                for name in attributes:
+                    delattr(tx, name)
+
+    store.transaction = watched
+    try:
+        yield
+    finally:
+        del store.transaction
 
 
 @functools.lru_cache(maxsize=None)
