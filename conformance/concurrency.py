@@ -20,7 +20,7 @@ import novadb
 from novadb import exception
 from novadb.conformance.provision import Provisioner
 
-__all__ = ["Outcome", "process_race", "PROCESSES", "needs_processes"]
+__all__ = ["Outcome", "process_race", "PROCESSES", "needs_processes", "one_winner"]
 
 #: How many processes a process race starts.
 PROCESSES = 4
@@ -95,3 +95,13 @@ def process_race(configuration: Provisioner, target: Callable[[int], Any],
     if escaped:
         pytest.fail(f"a worker process failed:\n{escaped[0]}", pytrace=False)
     return [outcomes[i] for i in range(workers)]
+
+
+def one_winner(outcomes: list[Outcome], loser: type[exception.NovaException]) -> Any:
+    """What the one worker that succeeded returned; every other worker raised
+    `loser` (the process counterpart of `helpers.one_winner`)."""
+    won = [o.value for o in outcomes if o.error is None]
+    assert len(won) == 1, f"{len(won)} winners: {[o.error for o in outcomes]}"
+    assert sorted(o.error for o in outcomes if o.error) == \
+        [loser.__name__] * (len(outcomes) - 1)
+    return won[0]

@@ -14,7 +14,7 @@ import novadb
 from novadb import exception
 from novadb.conformance import helpers as h
 from novadb.conformance.builders.compute_extras import PERIOD, make_key_pair
-from novadb.conformance.concurrency import PROCESSES, process_race
+from novadb.conformance.concurrency import PROCESSES, process_race, one_winner as one_process_winner
 
 covers = pytest.mark.covers
 
@@ -68,10 +68,8 @@ def _key_pair_in_process(index):
 @covers("key_pair_create")
 def test_key_pair_create_by_processes_has_one_winner(novadb_db, novadb_configuration):
     outcomes = process_race(novadb_configuration, _key_pair_in_process)
-    won = [o.value for o in outcomes if o.error is None]
-    assert len(won) == 1
-    assert sorted(o.error for o in outcomes if o.error) == ["KeyPairExists"] * (PROCESSES - 1)
-    _assert_one_live_pair(novadb_db, "racy", won[0])
+    winner = one_process_winner(outcomes, exception.KeyPairExists)
+    _assert_one_live_pair(novadb_db, "racy", winner)
 
 
 # -- block device mappings -------------------------------------------------------------------

@@ -13,7 +13,7 @@ from novadb import exception
 from novadb.conformance import helpers as h
 from novadb.conformance.builders.instances import make_instance
 from novadb.conformance.builders.security import make_group
-from novadb.conformance.concurrency import PROCESSES, process_race
+from novadb.conformance.concurrency import PROCESSES, process_race, one_winner as one_process_winner
 
 covers = pytest.mark.covers
 
@@ -75,11 +75,8 @@ def test_concurrent_instance_add_security_group_links_once(novadb_db):
 @covers("security_group_create")
 def test_security_group_create_by_processes_has_one_winner(novadb_db, novadb_configuration):
     outcomes = process_race(novadb_configuration, _create_in_process)
-    won = [o.value for o in outcomes if o.error is None]
-    assert len(won) == 1
-    assert sorted(o.error for o in outcomes if o.error) == \
-        ["SecurityGroupExists"] * (PROCESSES - 1)
-    _assert_one_live_group(novadb_db, won[0])
+    winner = one_process_winner(outcomes, exception.SecurityGroupExists)
+    _assert_one_live_group(novadb_db, winner)
 
 
 @pytest.mark.processes

@@ -128,6 +128,21 @@ def _assert_serial(case: Case, before: dict, after: dict, round_: int, callers: 
         f"order gives {before} with every caller's keys, both shared keys from one caller")
 
 
+def race_rounds(db: Any, case: Case, owner: Any, replace: bool,
+                after_round: Callable[[], None] = lambda: None) -> None:
+    """`ROUNDS` rounds of `THREADS` callers writing their sets onto `owner` at once,
+    each round's end state checked against a serial order (`_assert_serial`)."""
+    what = "replacement" if replace else "merge"
+    for round_ in range(ROUNDS):
+        before = case.read(db, owner)
+        results = helpers.race(THREADS, lambda i: case.write(
+            db, owner, _items(round_, i), replace))
+        won, lost = helpers.split_race(results)
+        assert not lost, f"{case}: a {what} failed: {lost[0]!r}"
+        _assert_serial(case, before, case.read(db, owner), round_, THREADS, replace)
+        after_round()
+
+
 def _write_in_process(case_name: str, round_: int, replace: bool, index: int) -> None:
     case = BY_NAME[case_name]
     case.write(novadb, case.find(novadb), _items(round_, index), replace)
@@ -138,13 +153,7 @@ def _write_in_process(case_name: str, round_: int, replace: bool, index: int) ->
 def test_concurrent_replacements_leave_exactly_one_callers_set(novadb_db, case):
     owner = case.make(novadb_db)
     case.write(novadb_db, owner, FIRST, True)
-    for round_ in range(ROUNDS):
-        before = case.read(novadb_db, owner)
-        results = helpers.race(THREADS, lambda i: case.write(
-            novadb_db, owner, _items(round_, i), True))
-        won, lost = helpers.split_race(results)
-        assert not lost, f"{case}: a replacement failed: {lost[0]!r}"
-        _assert_serial(case, before, case.read(novadb_db, owner), round_, THREADS, True)
+    race_rounds(novadb_db, case, owner, replace=True)
 
 
 @pytest.mark.covers(*sorted({case.name for case in MERGING}))
@@ -152,13 +161,7 @@ def test_concurrent_replacements_leave_exactly_one_callers_set(novadb_db, case):
 def test_concurrent_merges_keep_every_key_and_one_callers_values(novadb_db, case):
     owner = case.make(novadb_db)
     case.write(novadb_db, owner, FIRST, True)
-    for round_ in range(ROUNDS):
-        before = case.read(novadb_db, owner)
-        results = helpers.race(THREADS, lambda i: case.write(
-            novadb_db, owner, _items(round_, i), False))
-        won, lost = helpers.split_race(results)
-        assert not lost, f"{case}: a merge failed: {lost[0]!r}"
-        _assert_serial(case, before, case.read(novadb_db, owner), round_, THREADS, False)
+    race_rounds(novadb_db, case, owner, replace=False)
 
 
 @pytest.mark.processes

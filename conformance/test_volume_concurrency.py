@@ -21,7 +21,7 @@ from novadb.conformance.builders.volume import make_targets, make_volume, make_v
 from novadb.conformance.concurrency import PROCESSES, process_race
 from novadb.conformance.fuzz import store_rows
 from novadb.conformance.test_set_replacement import (
-    FIRST, ROUNDS, THREADS, Case, _assert_serial, _items)
+    FIRST, THREADS, Case, _assert_serial, _items, race_rounds)
 from novadb.schema.models import VolumeMetadata, VolumeTypeExtraSpecs
 
 covers = pytest.mark.covers
@@ -164,28 +164,16 @@ def _start(db: Any, case: Case) -> Any:
 @pytest.mark.parametrize("case", REPLACING, ids=str)
 def test_racing_replacements_leave_exactly_one_callers_set(novadb_db, case):
     owner = _start(novadb_db, case)
-    for round_ in range(ROUNDS):
-        before = case.read(novadb_db, owner)
-        results = h.race(THREADS, lambda i: case.write(novadb_db, owner,
-                                                       _items(round_, i), True))
-        won, lost = h.split_race(results)
-        assert not lost, f"{case}: a replacement failed: {lost[0]!r}"
-        _assert_serial(case, before, case.read(novadb_db, owner), round_, THREADS, True)
-        _one_row_per_key(MODEL[case.name])
+    race_rounds(novadb_db, case, owner, replace=True,
+                after_round=lambda: _one_row_per_key(MODEL[case.name]))
 
 
 @covers("volume_metadata_update", "volume_type_extra_specs_update_or_create")
 @pytest.mark.parametrize("case", MERGING, ids=str)
 def test_racing_merges_keep_every_key_and_one_callers_values(novadb_db, case):
     owner = _start(novadb_db, case)
-    for round_ in range(ROUNDS):
-        before = case.read(novadb_db, owner)
-        results = h.race(THREADS, lambda i: case.write(novadb_db, owner,
-                                                       _items(round_, i), False))
-        won, lost = h.split_race(results)
-        assert not lost, f"{case}: a merge failed: {lost[0]!r}"
-        _assert_serial(case, before, case.read(novadb_db, owner), round_, THREADS, False)
-        _one_row_per_key(MODEL[case.name])
+    race_rounds(novadb_db, case, owner, replace=False,
+                after_round=lambda: _one_row_per_key(MODEL[case.name]))
 
 
 @covers("volume_metadata_update", "volume_type_extra_specs_update_or_create")
