@@ -49,7 +49,7 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import novadb.api
-from novadb import areas, exception, loader
+from novadb import areas, exception
 from novadb.conformance import helpers as h
 from novadb.conformance.builders.flavors import flavors_state, make_flavor
 from novadb.conformance.builders.hosts import (
@@ -753,17 +753,11 @@ def stale_shapes() -> list[str]:
 
 # -- the property ------------------------------------------------------------------------
 
-def _store() -> Store | None:
-    driver = loader.get_driver()
-    store = getattr(getattr(driver, "_driver", driver), "store", None)
-    return store if isinstance(store, Store) else None
-
-
 def store_rows(models: Iterable[type[Model]] | None = None) -> Any:
     """Every row of `models` (default: every model) in the loaded driver's store,
     timestamps included, by model name; for a driver without a `Store`, what the
     readers of the complete areas show."""
-    store = _store()
+    store = h.store()
     if store is None:
         return {"hosts": hosts_state(novadb), "instances": instances_state(novadb),
                 "flavors": flavors_state(novadb)}
@@ -793,7 +787,7 @@ class WriteWatch:
         self._store: Store | None = None
 
     def __enter__(self) -> "WriteWatch":
-        store = self._store = _store()
+        store = self._store = h.store()
         if store is None:
             self.touched = None
             return self

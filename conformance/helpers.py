@@ -20,14 +20,15 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import pytest
 
 from novadb import context as nova_context
-from novadb import exception
+from novadb import exception, loader
+from novadb.store import Store
 
 __all__ = [
     "SHARED_COLUMNS", "record_shape", "TEXT", "INT", "BOOL", "TIME",
     "check_value_type", "check_timestamp", "assert_record", "assert_new", "assert_updated",
     "assert_soft_deleted", "raises", "raises_invalid", "admin", "user", "incomplete",
     "assert_guarded", "unique", "new_uuid", "writes_nothing", "race", "split_race",
-    "one_winner",
+    "one_winner", "store",
 ]
 
 # -- record shapes ----------------------------------------------------------------------------
@@ -262,3 +263,13 @@ def one_winner(results: list, loser: type[exception.NovaException], **kwargs: An
         assert type(exc) is loser, f"expected {loser.__name__}, got {exc!r}"
         assert {k: v for k, v in exc.kwargs.items() if k != "code"} == kwargs
     return won[0]
+
+
+# -- the store under the driver ----------------------------------------------------------------
+
+def store() -> Store | None:
+    """The `Store` under the loaded driver (through the suite's guard), or None
+    for a driver not built on one."""
+    driver = loader.get_driver()
+    found = getattr(getattr(driver, "_driver", driver), "store", None)
+    return found if isinstance(found, Store) else None

@@ -37,6 +37,13 @@ opts = [
     cfg.FloatOpt("mongo_server_selection_timeout", default=5.0, min=0.0,
                  help="Seconds the mongo driver waits for a usable server before an "
                       "operation fails (pymongo's serverSelectionTimeoutMS)."),
+    cfg.StrOpt("mongo_read_preference", default="primary",
+               choices=["primary", "primaryPreferred", "secondary", "secondaryPreferred",
+                        "nearest"],
+               help="MongoDB read preference of the reads of the read-only API "
+                    "functions; with any but primary they may go to a replica set's "
+                    "secondaries and lag behind the latest writes. Writes, and every read "
+                    "of a function that writes, always go to the primary."),
     cfg.BoolOpt("enable_new_services", default=True,
                 help="Whether a newly created service row starts enabled."),
     cfg.StrOpt("instance_name_template", default="instance-%08x",
@@ -60,9 +67,10 @@ database_opts = [
                     "mysql+pymysql://user:password@host/nova. When unset, the SQLite "
                     "file $state_path/$sqlite_db."),
     cfg.StrOpt("slave_connection", secret=True,
-               help="SQLAlchemy URL of a read-only replica. Accepted for compatibility; "
-                    "novadb sends every read to connection, so that each call sees the "
-                    "writes made before it."),
+               help="SQLAlchemy URL of a read-only replica of connection, on the same "
+                    "dialect. When set, the read-only API functions read from it (and may "
+                    "lag behind the latest writes); functions that write, and their reads, "
+                    "and the schema commands use connection."),
     cfg.IntOpt("connection_recycle_time", default=3600,
                deprecated_opts=_was("sql_idle_timeout"),
                help="Seconds after which a pooled connection is replaced by a new one "

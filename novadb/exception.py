@@ -596,3 +596,27 @@ class BackendNotFound(Invalid):
 class BackendUnavailable(NovaException):
     """The driver is installed but cannot be loaded (missing client library, ...)."""
     message = "Database backend '%(backend)s' is installed but cannot be loaded: %(reason)s"
+
+
+# -- operator tools (novadb only) --------------------------------------------------
+
+class StoreNotEmpty(Invalid):
+    """A copy or load into a store that already holds rows, without `force` or `resume`."""
+    message = ("%(store)s already holds rows (%(tables)s): replace them (force) or go on "
+               "with an interrupted copy (resume).")
+
+
+class SchemaVersionTooOld(Invalid):
+    """A copy or load into a store whose schema is older than its source's."""
+    message = ("%(store)s is at schema version %(version)s, older than %(needed)s: run "
+               "db sync on it first.")
+
+
+class InvalidDump(Invalid):
+    """A dump file that is not a complete novadb dump; nothing was loaded."""
+    message = "%(path)s is no complete novadb dump: %(reason)s."
+
+
+class CopyMismatch(NovaException):
+    """A copy whose rows, counted and checksummed at the end, differ from its source's."""
+    message = "The copy differs from its source in %(tables)s."

@@ -3,7 +3,13 @@
     novadb-manage [--config-file FILE] [--config-dir DIR] [--debug | --verbose] [OPTIONS] COMMAND
     novadb-manage db sync [VERSION] [--yes]
     novadb-manage db version
+    novadb-manage db check
     novadb-manage db alembic [-x connection=URL] ALEMBIC-ARGS...
+    novadb-manage db archive_deleted_rows [--max-rows N] [--before DATE] [--until-complete]
+    novadb-manage db purge (--before DATE | --all)
+    novadb-manage copy --from URL_OR_BACKEND --to URL_OR_BACKEND [--force | --resume]
+    novadb-manage dump FILE
+    novadb-manage load FILE [--force | --resume]
     novadb-manage backends
     novadb-manage --version
 
@@ -15,7 +21,9 @@ the help is printed and the exit status is 2.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
+import os
 import logging
 import sys
 from importlib import metadata
@@ -63,6 +71,29 @@ def _db_version() -> int:
     version = migration.db_version()
     print("none (run: novadb-manage db sync)" if version is None else version)
     return 0
+
+
+def _db_check() -> int:
+    """Exit status 0 when the stored schema is the declaration at its version,
+    else 1 (drift, printed one line each, or no schema at all)."""
+    from novadb.store import Store
+
+    version = migration.db_version()
+    if version is None:
+        print("no schema (run: novadb-manage db sync)")
+        return 1
+    store = getattr(loader.get_driver(), "store", None)
+    if not isinstance(store, Store):
+        raise _Failed(f"the {CONF.db_backend} driver has no store whose schema can be checked")
+    drift = store.schema_drift()
+    if not drift:
+        print(f"schema version {version} matches the declaration")
+        return 0
+    for line in drift:
+        print(line)
+    print(f"{len(drift)} difference{'' if len(drift) == 1 else 's'} from the declaration "
+          f"at schema version {version}")
+    return 1
 
 
 def _backends() -> int:
@@ -116,6 +147,135 @@ def _db_alembic(args: Sequence[str]) -> int:
     return 0
 
 
+def _store() -> Any:
+    """The store of the configured driver."""
+    from novadb.store import Store
+
+    store = getattr(loader.get_driver(), "store", None)
+    if not isinstance(store, Store):
+        raise _Failed(f"the {CONF.db_backend} driver keeps no novadb Store, which the "
+                      "operator tools work on")
+    return store
+
+
+def _date(text: str | None) -> datetime.datetime | None:
+    """A --before value: an ISO 8601 date or time (naive: UTC)."""
+    if text is None:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise _Failed(f"--before {text!r}: expected an ISO 8601 date or time, such as "
+                      "2026-01-31 or 2026-01-31T12:00:00") from None
+
+
+def _counts(counts: dict[str, int]) -> None:
+    width = max((len(t) for t in counts), default=0)
+    for table, count in counts.items():
+        print(f"{table:<{width}}  {count}")
+
+
+def _db_archive_deleted_rows() -> int:
+    from novadb.ops import archive, progress
+
+    options = CONF.category
+    before = _date(options.before)
+    store = _store()
+    done = archive.Archived()
+    while True:
+        bar = progress.for_stream(sys.stderr, "archiving")
+        run = archive.archive_deleted_rows(store, options.max_rows, before, bar)
+        done.add(run)
+        if not options.until_complete or run.total < options.max_rows:
+            break
+    _counts(done.moved)
+    kept = ", ".join(f"{t} {n}" for t, n in done.kept.items())
+    print(f"archived {done.total} rows" + (f"; kept deleted rows other rows still point at: "
+                                           f"{kept}" if kept else ""))
+    return 0
+
+
+def _db_purge() -> int:
+    from novadb.ops import archive, progress
+
+    options = CONF.category
+    if options.before is None and not options.all:
+        raise _Failed("db purge needs --before DATE, or --all to delete every archived row")
+    purged = archive.purge_archived_rows(_store(), _date(options.before),
+                                         progress.for_stream(sys.stderr, "purging"))
+    _counts(purged)
+    print(f"purged {sum(purged.values())} archived rows")
+    return 0
+
+
+def _report(copied: Any, verb: str) -> None:
+    print(f"{verb} {copied.total} rows; {sum(copied.rows.values())} rows in "
+          f"{sum(1 for n in copied.rows.values() if n)} tables match the source "
+          "(counts and checksums)")
+
+
+def _copy() -> int:
+    from novadb.ops import progress, stores, transfer
+
+    options = CONF.category
+    source = stores.open_store(options.source)
+    try:
+        target = stores.open_store(options.target)
+        try:
+            copied = transfer.copy_store(
+                source.store, target.store, target_name=stores.describe(options.target),
+                force=options.force, resume=options.resume,
+                progress=progress.for_stream(sys.stderr, "copying"))
+        finally:
+            target.close()
+    finally:
+        source.close()
+    _report(copied, "copied")
+    return 0
+
+
+def _dump() -> int:
+    from novadb.ops import progress, transfer
+
+    path = CONF.category.file
+    store = _store()
+    if path == "-":
+        rows = transfer.dump(store, sys.stdout)
+    else:
+        partial = f"{path}.partial"  # a file cut short never takes the dump's name
+        try:
+            with open(partial, "w", encoding="utf-8") as file:
+                rows = transfer.dump(store, file, progress.for_stream(sys.stderr, "dumping"))
+            os.replace(partial, path)
+        except OSError as exc:
+            raise _Failed(f"{path}: {exc.strerror or exc}") from None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
+        print(f"dumped {sum(rows.values())} rows of {len(rows)} tables to {path}")
+    return 0
+
+
+def _load() -> int:
+    from novadb.ops import progress, transfer
+
+    options = CONF.category
+    copied = transfer.load(_store(), options.file, target_name="the database",
+                           force=options.force, resume=options.resume,
+                           progress=progress.for_stream(sys.stderr, "loading"))
+    _report(copied, "loaded")
+    return 0
+
+
+def _add_target_options(parser: Any) -> None:
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument("--force", action="store_true",
+                     help="replace the rows the target already holds")
+    how.add_argument("--resume", action="store_true",
+                     help="go on with an interrupted copy: each table after the last key "
+                          "the target holds")
+
+
 def _add_parsers(subparsers: Any) -> None:
     db = subparsers.add_parser("db", help="schema management")
     actions = db.add_subparsers(dest="action", required=True)
@@ -127,10 +287,55 @@ def _add_parsers(subparsers: Any) -> None:
     sync.set_defaults(func=_db_sync)
     version = actions.add_parser("version", help="print the schema version")
     version.set_defaults(func=_db_version)
+    check = actions.add_parser(
+        "check", help="compare the stored schema with the declaration; exit status 1 on drift")
+    check.set_defaults(func=_db_check)
     actions.add_parser("alembic", add_help=False,
                        help="run Alembic's command line (alembic --help) on the database")
+    archive = actions.add_parser(
+        "archive_deleted_rows",
+        help="move soft-deleted rows into the shadow tables, children before parents")
+    archive.add_argument("--max-rows", "--max_rows", dest="max_rows", type=_positive,
+                         default=1000, help="rows to move at most (default 1000; with "
+                                            "--until-complete: per run)")
+    archive.add_argument("--before", help="only rows deleted before this UTC date or time")
+    archive.add_argument("--until-complete", "--until_complete", dest="until_complete",
+                         action="store_true", help="run again until nothing is left to move")
+    archive.set_defaults(func=_db_archive_deleted_rows)
+    purge = actions.add_parser("purge", help="delete archived rows for good")
+    purge.add_argument("--before", help="only rows deleted before this UTC date or time")
+    purge.add_argument("--all", action="store_true", help="every archived row")
+    purge.set_defaults(func=_db_purge)
     backends = subparsers.add_parser("backends", help="list the installed drivers")
     backends.set_defaults(func=_backends)
+    copy = subparsers.add_parser(
+        "copy", help="copy every row (deleted and archived ones too) from one store to another")
+    copy.add_argument("--from", dest="source", required=True, metavar="URL_OR_BACKEND",
+                      help="a database URL (sqlite:///..., postgresql+psycopg://..., "
+                           "mysql+pymysql://..., mongodb://...) or a driver name")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL_OR_BACKEND",
+                      help="the same forms as --from")
+    _add_target_options(copy)
+    copy.set_defaults(func=_copy)
+    dump = subparsers.add_parser("dump", help="write every row to a file (JSON lines)")
+    dump.add_argument("file", help="the file to write (- for standard output)")
+    dump.set_defaults(func=_dump)
+    load = subparsers.add_parser("load", help="load a file written by dump")
+    load.add_argument("file", help="the file to read")
+    _add_target_options(load)
+    load.set_defaults(func=_load)
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}")
+    return value
 
 
 def _register_cli() -> None:

@@ -2,7 +2,8 @@
 
 SQL backends use Alembic; Mongo creates collections and indexes; memory has
 nothing to create.  Version 1, on every backend, also seeds the five default
-flavors (`default_flavor_rows`).
+flavors (`default_flavor_rows`); version 2 adds two list indexes; version 3 the
+shadow tables that archived rows move to (`novadb.schema.shadow`).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from novadb import exception, loader, timeutils, values
 
-LATEST_VERSION = 2
+LATEST_VERSION = 3
 
 # (name, memory_mb, vcpus, root_gb) of the five default flavors, ids 1-5 in this order.
 DEFAULT_FLAVORS = (
@@ -41,19 +42,13 @@ def default_flavor_rows(now: datetime.datetime | None = None) -> list[dict[str, 
     return rows
 
 
-# The tables each schema version after the first adds; version 1 has every
-# other table of the declared schema.
-_TABLES_ADDED_IN: dict[int, frozenset[str]] = {}
-
-
 def tables_at(version: int | None) -> set[str]:
     """Names of the tables a schema at `version` has (None or 0: none)."""
-    from novadb.schema import MODELS
+    from novadb.schema import stored_models
 
     if not version:
         return set()
-    later = set().union(*(t for v, t in _TABLES_ADDED_IN.items() if v > version))
-    return {m.__tablename__ for m in MODELS.values()} - later
+    return {m.__tablename__ for m in stored_models(version)}
 
 
 def tables_dropped(current: int | None, target: int) -> list[str]:

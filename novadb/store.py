@@ -287,8 +287,21 @@ class Store(abc.ABC):
     def schema_version(self) -> int | None:
         """The stored schema version, or None before `sync_schema`."""
 
+    def schema_drift(self) -> list[str]:
+        """How the stored schema differs from the declaration (`novadb.schema`)
+        at the stored schema version: one human-readable line per difference,
+        naming the table (or collection) and what differs.  [] when they match,
+        and when there is no schema yet (`schema_version` is None).  This
+        default suits a store whose schema cannot drift (memory): [] always."""
+        return []
+
     def close(self) -> None:
         """Release connections."""
+
+    def recover(self) -> None:
+        """Finish or undo what transactions of dead processes left half done.
+        A store whose transactions are atomic has nothing to do; the operator
+        tools call it before they read the shadow models."""
 
 
 @contextlib.contextmanager

@@ -122,6 +122,11 @@ EXPECTED: dict[str, tuple[str | None, int, tuple[str, ...]]] = {
     # novadb only: the driver loader
     "BackendNotFound": ("Invalid", 400, ("backend", "installed", "hint")),
     "BackendUnavailable": ("NovaException", 500, ("backend", "reason")),
+    # novadb only: the operator tools
+    "StoreNotEmpty": ("Invalid", 400, ("store", "tables")),
+    "SchemaVersionTooOld": ("Invalid", 400, ("store", "version", "needed")),
+    "InvalidDump": ("Invalid", 400, ("path", "reason")),
+    "CopyMismatch": ("NovaException", 500, ("tables",)),
 }
 
 # Keywords whose template field is not %s, with a value that fits it.
@@ -146,7 +151,7 @@ def test_module_defines_exactly_the_expected_classes():
     defined = {n for n, c in vars(exception).items()
                if inspect.isclass(c) and issubclass(c, exception.NovaException)}
     assert defined == set(EXPECTED)
-    assert len(EXPECTED) == 101
+    assert len(EXPECTED) == 105
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

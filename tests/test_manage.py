@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from novadb import migration
+
 MANAGE = shutil.which("novadb-manage", path=str(Path(sys.executable).parent))
 
 
@@ -25,7 +27,7 @@ def test_db_sync_then_db_version_on_a_sqlite_file_named_by_flag(tmp_path):
     synced = _manage("--sql_connection", url, "db", "sync", cwd=tmp_path)
     assert synced.returncode == 0, synced.stderr
     after = _manage("--sql_connection", url, "db", "version", cwd=tmp_path)
-    assert after.stdout.strip() == "2"
+    assert after.stdout.strip() == str(migration.LATEST_VERSION)
     assert (tmp_path / "manage.sqlite").exists()
 
 
@@ -76,7 +78,7 @@ def test_the_database_group_of_a_config_file_names_the_database(tmp_path):
     conf.write_text(f"[database]\nconnection = sqlite:///{tmp_path}/new.sqlite\n")
     done = _manage("--config-file", str(conf), "db", "sync", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "schema version: 2"
+    assert done.stdout.strip() == f"schema version: {migration.LATEST_VERSION}"
     assert (tmp_path / "new.sqlite").exists() and not (tmp_path / "nova.sqlite").exists()
 
 
@@ -104,7 +106,7 @@ def test_a_downgrade_needs_yes_and_names_the_tables_it_drops(tmp_path):
     assert refused.returncode == 1 and len(refused.stderr.splitlines()) == 1
     assert "instances, iscsi_targets" in refused.stderr and "--yes" in refused.stderr
     with sqlite3.connect(tmp_path / "down.sqlite") as kept:
-        assert kept.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert kept.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
     done = _manage(*url, "db", "sync", "0", "--yes", cwd=tmp_path)
     assert done.returncode == 0 and done.stdout.strip() == "schema version: none"
 
@@ -114,7 +116,7 @@ def test_alembic_runs_on_the_configured_database_or_the_x_connection(tmp_path):
     done = _manage("db", "alembic", "-x", f"connection={url}", "upgrade", "head", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     current = _manage("--database-connection", url, "db", "alembic", "current", cwd=tmp_path)
-    assert current.stdout.split() == ["0002", "(head)"]
+    assert current.stdout.split() == ["0003", "(head)"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alembic.sqlite"]
 
 
@@ -129,4 +131,4 @@ def test_alembic_runs_directly_on_the_shipped_alembic_ini(tmp_path):
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(tmp_path / "direct.sqlite") as db:
         assert db.execute("SELECT count(*) FROM instance_types").fetchone() == (5,)
-        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]

@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("mongomock")
 
-from novadb import query  # noqa: E402
+from novadb import migration, query  # noqa: E402
 from novadb.backends.mongo import store as store_module  # noqa: E402
 from novadb.backends.mongo.store import MongoStore, row_of  # noqa: E402
 from novadb.schema.types import Column, Integer, Model, String, Text, UniqueKey  # noqa: E402
@@ -191,7 +191,7 @@ def test_sync_schema_builds_the_indexes_and_seeds_the_flavors():
     store = MongoStore("mongomock://localhost/sync")
     assert store.schema_version() is None
     store.sync_schema()
-    assert store.schema_version() == 2
+    assert store.schema_version() == migration.LATEST_VERSION
     info = store.collection(Aggregate).index_information()["uniq_aggregates0name"]
     assert info["unique"] is True
     assert info["partialFilterExpression"] == {"deleted": False, "name": {"$type": "string"}}

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 
-from novadb.backends.sqlalchemy import migrate, tables
+from novadb.backends.sqlalchemy import drift, migrate, tables
 from novadb.backends.sqlalchemy.provision import (
     MySQLProvisioner, PostgreSQLProvisioner, SQLiteFileProvisioner,
 )
 from novadb.backends.sqlalchemy.store import make_engine
 from novadb.config import CONF
-from novadb.schema import MODELS
+from novadb.schema import MODELS, SHADOW_MODELS
 
 
 @pytest.fixture(params=["sqlite-file", "postgresql", "mysql"])
@@ -32,9 +30,7 @@ def migrated_engine(request):
 
 def test_migrated_schema_equals_the_declared_schema(migrated_engine):
     with migrated_engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        diff = compare_metadata(context, tables.build(conn.dialect.name).metadata)
-    assert diff == []
+        assert drift.differences(conn, tables.build(conn.dialect.name).metadata) == []
 
 
 def test_every_declared_model_has_its_table_columns_and_unique_indexes(migrated_engine):
@@ -55,7 +51,7 @@ def _indexes(engine, table: str) -> set[str]:
 
 def test_version_two_adds_the_list_indexes_and_its_downgrade_drops_only_them(migrated_engine):
     added = tables.short_name("instances_project_id_created_at_idx")
-    assert migrate.current(migrated_engine) == 2
+    migrate.upgrade(migrated_engine, 2)
     assert added in _indexes(migrated_engine, "instances")
     migrate.upgrade(migrated_engine, 1)
     assert migrate.current(migrated_engine) == 1
@@ -63,16 +59,28 @@ def test_version_two_adds_the_list_indexes_and_its_downgrade_drops_only_them(mig
     assert _indexes(migrated_engine, "instances") >= {tables.short_name("project_id")}
     with migrated_engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM instance_types")).scalar() == 5
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                tables.build(conn.dialect.name, version=1).metadata)
-    assert diff == []
+        assert drift.differences(conn, tables.build(conn.dialect.name, version=1).metadata) == []
     migrate.upgrade(migrated_engine)
     assert added in _indexes(migrated_engine, "instances")
 
 
+def test_version_three_adds_a_shadow_table_per_table_and_its_downgrade_drops_only_them(
+        migrated_engine):
+    shadows = {m.__tablename__ for m in SHADOW_MODELS.values()}
+    assert migrate.current(migrated_engine) == 3
+    names = set(sa.inspect(migrated_engine).get_table_names())
+    assert shadows <= names and len(shadows) == len(MODELS)
+    columns = {c["name"] for c in sa.inspect(migrated_engine).get_columns("shadow_instances")}
+    assert columns == set(MODELS["Instance"].columns)
+    migrate.upgrade(migrated_engine, 2)
+    assert set(sa.inspect(migrated_engine).get_table_names()) == names - shadows
+    migrate.upgrade(migrated_engine)
+    assert set(sa.inspect(migrated_engine).get_table_names()) == names
+
+
 def test_version_one_seeds_the_default_flavors_and_downgrade_removes_everything(
         migrated_engine):
-    assert migrate.current(migrated_engine) == 2
+    assert migrate.current(migrated_engine) == 3
     with migrated_engine.connect() as conn:
         names = conn.execute(sa.text("SELECT name FROM instance_types ORDER BY id")).scalars()
         assert list(names) == ["m1.tiny", "m1.small", "m1.medium", "m1.large", "m1.xlarge"]

@@ -43,7 +43,7 @@ from sortedcontainers import SortedList
 
 from novadb import loads as loading
 from novadb import migration, query
-from novadb.schema import MODELS
+from novadb.schema import stored_models
 from novadb.schema.types import Model, UniqueKey
 from novadb.store import Store, UndoLogTransaction, UniqueViolation, full_order
 
@@ -793,7 +793,7 @@ class MemoryStore(Store):
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.tables = {m.__tablename__: _Table(m) for m in MODELS.values()}
+        self.tables = {m.__tablename__: _Table(m) for m in stored_models()}
         self.version: int | None = None
 
     @contextlib.contextmanager
@@ -819,7 +819,7 @@ class MemoryStore(Store):
     def reset(self) -> None:
         """Empty every table and forget the schema version (test provisioning)."""
         with self.lock:
-            self.tables = {m.__tablename__: _Table(m) for m in MODELS.values()}
+            self.tables = {m.__tablename__: _Table(m) for m in stored_models()}
             self.version = None
 
 

@@ -4,7 +4,9 @@
 database is the URI's path, "nova" by default); the scheme ``mongomock://``
 runs the same store in process on mongomock, a fresh empty database per
 driver.  `mongo_server_selection_timeout` bounds how long an operation waits
-for a usable server; loading the driver checks that one answers.
+for a usable server; loading the driver checks that one answers.  The reads
+of read-only API functions use `mongo_read_preference` (default primary);
+writes, and every read of a function that writes, go to the primary.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ class MongoDriver(StoreDriver):
         uri = conf.mongo_connection
         timeout = conf.mongo_server_selection_timeout
         try:
-            store = MongoStore(uri, timeout)
+            store = MongoStore(uri, timeout, conf.mongo_read_preference)
         except exception.DBError as exc:
             if isinstance(exc.inner_exception, (pymongo.errors.InvalidURI,
                                                 pymongo.errors.ConfigurationError)):

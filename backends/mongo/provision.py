@@ -25,11 +25,11 @@ def empty_and_seed(store: Any) -> None:
     """Make `store` look freshly synced: no documents, counters from zero, the
     five default flavors, the latest schema version."""
     from novadb.backends.mongo.store import COUNTERS
-    from novadb.schema import MODELS
+    from novadb.schema import stored_models
     from novadb.schema.models import InstanceTypes
 
     database = store.database
-    ours = {m.__tablename__ for m in MODELS.values()} | {COUNTERS}
+    ours = {m.__tablename__ for m in stored_models()} | {COUNTERS}
     for name in sorted(ours & set(store.run(None, database.list_collection_names))):
         coll = database[name]
         if store.run(None, lambda: coll.find_one({}, {"_id": 1})) is not None:

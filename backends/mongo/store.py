@@ -70,13 +70,15 @@ from typing import Any, Callable, ContextManager, Iterator, Sequence, TypeVar
 
 import pymongo
 import pymongo.errors
+from pymongo.read_preferences import ReadPreference
 
 from novadb import exception, migration, query
 from novadb import loads as loading
 from novadb.backends.mongo import errors
 from novadb.backends.mongo.filters import Translation, field, sort_spec, translate
 from novadb.backends.mongo.indexes import index_specs
-from novadb.schema import MODELS
+from novadb.schema import stored_models
+from novadb.schema.shadow import is_shadow, live_of
 from novadb.schema.models import InstanceTypes
 from novadb.schema.types import Model, UniqueKey
 from novadb.store import Store, TransientError, UndoLogTransaction, UniqueViolation
@@ -96,6 +98,14 @@ LOCK_LEASE = 60
 #: The field marking a document of a transaction that has not committed.
 PENDING = "_pending"
 DEFAULT_DATABASE = "nova"
+#: The read preferences `mongo_read_preference` names.
+READ_PREFERENCES = {
+    "primary": ReadPreference.PRIMARY,
+    "primaryPreferred": ReadPreference.PRIMARY_PREFERRED,
+    "secondary": ReadPreference.SECONDARY,
+    "secondaryPreferred": ReadPreference.SECONDARY_PREFERRED,
+    "nearest": ReadPreference.NEAREST,
+}
 
 # Server codes of an index that exists with other options or keys.
 _INDEX_CONFLICT = (85, 86)
@@ -131,11 +141,13 @@ def row_of(model: type[Model], doc: dict[str, Any]) -> dict[str, Any]:
 
 
 class MongoTransaction(UndoLogTransaction):
-    """A unit of work on the store, with the undo log of its writes."""
+    """A unit of work on the store, with the undo log of its writes; the reads
+    of a read transaction (not `write`) use the store's read preference."""
 
-    def __init__(self, store: "MongoStore"):
+    def __init__(self, store: "MongoStore", write: bool = True):
         super().__init__()
         self.store = store
+        self.write = write
         self.held: list[tuple[str, str]] = []
         self.id = uuid.uuid4().hex
         #: The `_id`s of this transaction's pending documents, per model, in the
@@ -145,6 +157,11 @@ class MongoTransaction(UndoLogTransaction):
         #: taken (monotonic seconds).
         self.expires: datetime.datetime | None = None
         self.leased_at = 0.0
+
+    def reading(self, model: type[Model]) -> Any:
+        """The collection this transaction reads `model` from: on the primary in
+        a write transaction, with the store's read preference in a read one."""
+        return self.store.collection(model, reading=not self.write)
 
     # -- visibility -----------------------------------------------------------------
 
@@ -263,7 +280,7 @@ class MongoTransaction(UndoLogTransaction):
         """Documents matching `where` exactly (checked in Python when the
         translation is a superset), in order, at most `limit`."""
         tr = translate(model, where)
-        coll = self.store.collection(model)
+        coll = self.reading(model)
         spec = sort_spec(model, order_by) if order_by or limit is not None else None
         server_limit = limit if tr.exact and limit is not None else 0
 
@@ -323,7 +340,7 @@ class MongoTransaction(UndoLogTransaction):
         tr = translate(model, where)
         if not tr.exact:
             return len(self._fetch(model, where)[0])
-        coll = self.store.collection(model)
+        coll = self.reading(model)
         return self.store.run(model, lambda: coll.count_documents(self.visible(tr.filter)))
 
     def aggregate(self, model: type[Model], where: query.Expr | None = None,
@@ -346,7 +363,7 @@ class MongoTransaction(UndoLogTransaction):
                                           {"$group": group}]
         if group_by:
             pipeline.append({"$sort": {f"_id.g{i}": 1 for i in range(len(group_by))}})
-        coll = self.store.collection(model)
+        coll = self.reading(model)
         docs = self.store.run(model, lambda: list(coll.aggregate(pipeline)))
         if not group_by and not docs:
             docs = [{"_id": None, "count": 0}]
@@ -374,7 +391,7 @@ class MongoTransaction(UndoLogTransaction):
             {"$match": {"_id": {"$in": loading.unique(r[pk] for r in rows)}}}]
         fetched: list[tuple[str, type[Model]]] = []
         _lookups(self.store, model, loads, "", "_novadb_l", pipeline, fetched)
-        coll = self.store.collection(model)
+        coll = self.reading(model)
         docs = self.store.run(model, lambda: list(coll.aggregate(pipeline)))
         found: dict[type[Model], dict[Any, dict[str, Any]]] = {}
         for doc in docs:
@@ -636,15 +653,29 @@ def _reinsert(store: "MongoStore", model: type[Model],
 class MongoStore(Store):
     """Every model's documents in the database named by a Mongo URI."""
 
-    def __init__(self, uri: str, server_selection_timeout: float = 5.0):
+    def __init__(self, uri: str, server_selection_timeout: float = 5.0,
+                 read_preference: str = "primary"):
         self.uri = uri
+        #: What the reads of read transactions use (`mongo_read_preference`).
+        self.read_preference = READ_PREFERENCES[read_preference]
+        self._collections: dict[tuple[str, bool], Any] = {}
         try:
             self.client, self.database, self.lock = connect(uri, server_selection_timeout)
         except errors.CAUGHT as exc:
             raise errors.translate(exc) from exc
 
-    def collection(self, model: type[Model]) -> Any:
-        return self.database[model.__tablename__]
+    def collection(self, model: type[Model], reading: bool = False) -> Any:
+        """The collection of `model`: on the primary, or with the store's read
+        preference for `reading` in a read transaction."""
+        key = (model.__tablename__, reading)
+        found = self._collections.get(key)
+        if found is None:
+            # Explicit even for the primary: a readPreference in the URI must not
+            # send the reads of a write transaction to a secondary.
+            preference = self.read_preference if reading else ReadPreference.PRIMARY
+            found = self._collections[key] = self.database[key[0]].with_options(
+                read_preference=preference)
+        return found
 
     def run(self, model: type[Model] | None, operation: Callable[[], T]) -> T:
         """Run one driver operation, its errors translated (`errors.TABLE`)."""
@@ -726,18 +757,37 @@ class MongoStore(Store):
         expired = {PENDING + ".expires": {"$lt": now or utcnow()}}
         selected = {"$and": [mongo_filter, expired]} if mongo_filter else expired
         deleted = 0
-        for target in [model] if model is not None else MODELS.values():
+        for target in [model] if model is not None else stored_models():
             coll = self.collection(target)
+            if is_shadow(target):
+                self._settle_archived(target, selected)
             deleted += self.run(target, lambda: coll.delete_many(selected)).deleted_count
         if deleted:
             LOG.info("novadb mongo: deleted %d expired uncommitted documents", deleted)
         return deleted
 
+    def _settle_archived(self, shadow: type[Model], selected: dict[str, Any]) -> None:
+        """Commit the expired pending documents of `shadow` whose live document
+        is gone: an archiving transaction that died after deleting the live
+        rows had moved them (the rest the caller deletes: it died before)."""
+        coll, live = self.collection(shadow), self.collection(live_of(shadow))
+        ids = [d["_id"] for d in self.run(shadow, lambda: list(coll.find(selected, {"_id": 1})))]
+        if not ids:
+            return
+        still = {d["_id"] for d in self.run(shadow, lambda: list(
+            live.find({"_id": {"$in": ids}}, {"_id": 1})))}
+        moved = [i for i in ids if i not in still]
+        if moved:
+            self.run(shadow, lambda: coll.update_many({"_id": {"$in": moved}},
+                                                      {"$unset": {PENDING: ""}}))
+            LOG.info("novadb mongo: finished archiving %d rows of %s", len(moved),
+                     live_of(shadow).__tablename__)
+
     # -- Store ----------------------------------------------------------------------
 
     @contextlib.contextmanager
     def transaction(self, write: bool = False) -> Iterator[MongoTransaction]:
-        tx = MongoTransaction(self)
+        tx = MongoTransaction(self, write)
         try:
             with tx.unit():
                 yield tx
@@ -747,8 +797,11 @@ class MongoStore(Store):
 
     def sync_schema(self, version: int | None = None) -> None:
         target = migration.LATEST_VERSION if version is None else version
-        for model in MODELS.values():
+        for model in stored_models(target):
             self._sync_indexes(model, target)
+        for model in set(stored_models()) - set(stored_models(target)):
+            coll = self.collection(model)
+            self.run(model, coll.drop)
         self.sweep()
         if (self.schema_version() or 0) < 1 <= target:
             with self.transaction(write=True) as tx:
@@ -788,9 +841,17 @@ class MongoStore(Store):
         self.run(None, lambda: meta.update_one(
             {"_id": "schema"}, {"$set": {"version": version}}, upsert=True))
 
+    def recover(self) -> None:
+        """`sweep`: settle what transactions of dead processes left pending."""
+        self.sweep()
+
     def close(self) -> None:
         with contextlib.suppress(*errors.CAUGHT):
             self.client.close()
+
+    def schema_drift(self) -> list[str]:
+        from novadb.backends.mongo import drift
+        return drift.schema_drift(self)
 
 
 __all__ = ["MongoStore", "MongoTransaction", "connect", "row_of", "META", "COUNTERS"]

@@ -1,8 +1,10 @@
 """The SQLAlchemy driver: SQLite (the embedded default), PostgreSQL, MariaDB/MySQL.
 
 `[database] connection` names the database (unset: the SQLite file
-``$state_path/$sqlite_db``).  Loading the driver checks the URL, and on a
-database server opens one connection, trying `max_retries` times
+``$state_path/$sqlite_db``); `[database] slave_connection`, when set, a
+read-only replica of it on the same dialect, which the read-only API
+functions read from.  Loading the driver checks the URLs, and on a database
+server opens one connection to each, trying `max_retries` times
 `retry_interval` seconds apart, so that a wrong address fails at once with
 one line naming the server.
 """
@@ -24,26 +26,27 @@ from novadb.generic import StoreDriver
 
 LOG = logging.getLogger(__name__)
 OPTION = "[database] connection"
+REPLICA_OPTION = "[database] slave_connection"
 _SERVERS = {"postgresql": ("PostgreSQL", 5432), "mysql": ("MariaDB/MySQL", 3306)}
 
 
 class SQLAlchemyDriver(StoreDriver):
-    """Every API function on the database named by `[database] connection`."""
+    """Every API function on the database named by `[database] connection`, the
+    read-only ones on `[database] slave_connection` when it is set."""
 
     def make_store(self, conf: Any) -> SQLStore:
-        url = parse_url(config.sql_connection(conf))
-        if _sqlite_file(url) and not os.path.isdir(os.path.dirname(_sqlite_file(url)) or "."):
-            raise exception.InvalidInput(
-                reason=f"{OPTION}: the directory of the SQLite file {_sqlite_file(url)} "
-                       "does not exist")
-        try:
-            store = SQLStore(conf, url)
-        except sa.exc.NoSuchModuleError:
-            raise exception.InvalidInput(
-                reason=f"{OPTION}: SQLAlchemy has no dialect {url.drivername!r} "
-                       f"(in {redacted(url)})") from None
+        url = _checked_url(config.sql_connection(conf), OPTION)
+        replica = _replica_url(conf.database.slave_connection, url)
+        store = SQLStore(conf, url, replica)
         if store.dialect in _SERVERS:
-            _check_connection(store, conf.database.max_retries, conf.database.retry_interval)
+            attempts, interval = conf.database.max_retries, conf.database.retry_interval
+            try:
+                _check_connection(store.engine, OPTION, attempts, interval)
+                if store.replica is not None:
+                    _check_connection(store.replica, REPLICA_OPTION, attempts, interval)
+            except BaseException:
+                store.close()
+                raise
         return store
 
     def db_version(self) -> int | None:
@@ -61,6 +64,40 @@ def parse_url(text: str, option: str = OPTION) -> sa.engine.URL:
         raise exception.InvalidInput(
             reason=f"{option}: cannot parse {redacted(text)!r} as a SQLAlchemy URL "
                    "(dialect+driver://user:password@host:port/database)") from None
+
+
+def _checked_url(text: str, option: str) -> sa.engine.URL:
+    """`text` as a SQLAlchemy URL of a dialect SQLAlchemy has, and for a SQLite
+    file one in a directory that exists; InvalidInput naming `option` if not."""
+    url = parse_url(text, option)
+    try:
+        url.get_dialect()
+    except sa.exc.NoSuchModuleError:
+        raise exception.InvalidInput(
+            reason=f"{option}: SQLAlchemy has no dialect {url.drivername!r} "
+                   f"(in {redacted(url)})") from None
+    path = _sqlite_file(url)
+    if path and not os.path.isdir(os.path.dirname(path) or "."):
+        raise exception.InvalidInput(
+            reason=f"{option}: the directory of the SQLite file {path} does not exist")
+    return url
+
+
+def _replica_url(text: str | None, primary: sa.engine.URL) -> sa.engine.URL | None:
+    """The URL of `[database] slave_connection` (None when unset or empty),
+    checked as the primary's is, and of the primary's dialect."""
+    if not text:
+        return None
+    url = _checked_url(text, REPLICA_OPTION)
+    if dialect_of(url) != dialect_of(primary):
+        raise exception.InvalidInput(
+            reason=f"{REPLICA_OPTION}: the replica's dialect {dialect_of(url)!r} (in "
+                   f"{redacted(url)}) is not the dialect {dialect_of(primary)!r} of {OPTION}")
+    if dialect_of(url) == "sqlite" and not _sqlite_file(url):
+        raise exception.InvalidInput(
+            reason=f"{REPLICA_OPTION}: an in-memory SQLite database ({redacted(url)}) "
+                   "cannot be a replica")
+    return url
 
 
 def redacted(url: str | sa.engine.URL) -> str:
@@ -82,16 +119,16 @@ def _sqlite_file(url: sa.engine.URL) -> str | None:
     return url.database
 
 
-def _check_connection(store: SQLStore, attempts: int, interval: int) -> None:
-    """Open one connection; on failure retry while the server may yet come up."""
+def _check_connection(engine: sa.Engine, option: str, attempts: int, interval: int) -> None:
+    """Open one connection to the database of `option`; on failure retry while
+    the server may yet come up."""
     for attempt in itertools.count(1) if attempts < 0 else range(1, attempts + 1):
         try:
-            with store.engine.connect():
+            with engine.connect():
                 return
         except errors.CAUGHT as exc:
-            failure = connection_error(store.url, exc)
+            failure = connection_error(engine.url, exc, option)
             if attempt == attempts or not _unreachable(exc):
-                store.close()
                 raise failure from exc
             LOG.warning("%s; attempt %d of %s, next in %d s", failure, attempt,
                         attempts if attempts >= 0 else "unlimited", interval)

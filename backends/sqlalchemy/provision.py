@@ -20,7 +20,7 @@ from novadb import loader, migration
 from novadb.backends.sqlalchemy import tables
 from novadb.backends.sqlalchemy.store import dialect_of
 from novadb.conformance.provision import Provisioner
-from novadb.schema import MODELS
+from novadb.schema import stored_models
 
 
 class SQLProvisioner(Provisioner):
@@ -83,7 +83,7 @@ def _restart_mysql_counters(conn: sa.Connection, all_tables: dict[str, sa.Table]
         conn.execute(sa.text(f"ALTER TABLE `{name}` AUTO_INCREMENT = 1"))
 
 
-MODELS_BY_TABLE = {m.__tablename__: m for m in MODELS.values()}
+MODELS_BY_TABLE = {m.__tablename__: m for m in stored_models()}
 
 
 class SQLiteMemoryProvisioner(SQLProvisioner):

@@ -1,10 +1,12 @@
 """The SQL store: SQLAlchemy Core on SQLite, PostgreSQL and MariaDB/MySQL.
 
-One connection and one transaction per API call.  Check-and-set is a
-conditional UPDATE whose row count decides; `for_update` reads take row locks
-(PostgreSQL, MariaDB).  Write transactions on SQLite begin IMMEDIATE, so
-writers are serialized; an in-memory ``sqlite://`` database is one connection
-shared by every thread, so its transactions are serialized in-process.
+One connection and one transaction per API call; with a replica
+(`[database] slave_connection`), a read-only call's runs on the replica and
+every other on the primary.  Check-and-set is a conditional UPDATE whose row
+count decides; `for_update` reads take row locks (PostgreSQL, MariaDB).  Write
+transactions on SQLite begin IMMEDIATE, so writers are serialized; an in-memory
+``sqlite://`` database is one connection shared by every thread, so its
+transactions are serialized in-process.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from novadb.loads import Load
 from novadb.backends.sqlalchemy import errors, filters, related, tables
 from novadb.backends.sqlalchemy.filters import compile_filter, compile_order
 from novadb.schema.types import Model, UniqueKey
-from novadb.store import Store, Transaction, TransientError, full_order
+from novadb.store import ConnectionLost, Store, Transaction, TransientError, full_order
 
 _BEGIN = "novadb_sqlite_begin"
 # Seconds a transaction waits for a named lock before it is retried afresh.
@@ -552,13 +554,18 @@ def _number(model: type[Model], column: str, value: Any) -> Any:
 
 
 class SQLStore(Store):
-    """Every model's table in one SQL database."""
+    """Every model's table in one SQL database, and optionally a read-only
+    replica of it that serves the read transactions."""
 
-    def __init__(self, conf: Any, url: str | None = None):
+    def __init__(self, conf: Any, url: str | sa.engine.URL | None = None,
+                 replica_url: str | sa.engine.URL | None = None):
         self.conf = conf
         self.url = sa.engine.make_url(url or config.sql_connection(conf))
         self.dialect = dialect_of(self.url)
         self.engine = make_engine(conf, self.url)
+        #: The replica (`[database] slave_connection`) and its engine, or None.
+        self.replica_url = sa.engine.make_url(replica_url) if replica_url else None
+        self.replica = make_engine(conf, self.replica_url) if self.replica_url else None
         self.schema = tables.build(self.dialect)
         shared = self.dialect == "sqlite" and isinstance(self.engine.pool, pool.StaticPool)
         self._serial: Any = threading.RLock() if shared else contextlib.nullcontext()
@@ -583,11 +590,33 @@ class SQLStore(Store):
                                                        self.dialect)
         return found
 
+    def transaction(self, write: bool = False) -> ContextManager[SQLTransaction]:
+        """A transaction on the primary; a read transaction runs on the replica
+        when there is one."""
+        if write or self.replica is None:
+            return self._transaction(self.engine, write)
+        return self._replica_transaction(self.replica)
+
     @contextlib.contextmanager
-    def transaction(self, write: bool = False) -> Iterator[SQLTransaction]:
+    def _replica_transaction(self, replica: sa.Engine) -> Iterator[SQLTransaction]:
+        """A read transaction on `replica`; a lost connection names the replica
+        (the error table words it for the primary)."""
+        try:
+            with self._transaction(replica, write=False) as tx:
+                yield tx
+        except ConnectionLost as lost:
+            if lost.__cause__ is None:
+                raise
+            from novadb.backends.sqlalchemy import REPLICA_OPTION, connection_error
+
+            error = connection_error(replica.url, lost.__cause__, REPLICA_OPTION)
+            raise ConnectionLost(str(error)) from lost.__cause__
+
+    @contextlib.contextmanager
+    def _transaction(self, engine: sa.Engine, write: bool) -> Iterator[SQLTransaction]:
         with self._serial:
             try:
-                with self.engine.connect() as conn:
+                with engine.connect() as conn:
                     if self.dialect == "sqlite":
                         conn = conn.execution_options(
                             **{_BEGIN: "IMMEDIATE" if write else "DEFERRED"})
@@ -603,6 +632,9 @@ class SQLStore(Store):
                         try:
                             trans.commit()
                         except errors.CAUGHT as exc:
+                            if engine is not self.engine:
+                                # Only read: nothing is lost, the call can run again.
+                                raise errors.translate(exc, self) from exc
                             raise errors.translate_commit(exc, self) from exc
                     finally:
                         tx.release()
@@ -643,3 +675,13 @@ class SQLStore(Store):
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.dispose()
+
+    def schema_drift(self) -> list[str]:
+        from novadb.backends.sqlalchemy import drift
+        with self._serial:
+            try:
+                return drift.schema_drift(self.engine)
+            except errors.CAUGHT as exc:
+                raise errors.translate(exc, self) from exc

@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
-from novadb.schema import MODELS
+from novadb.schema import stored_models
 from novadb.schema.types import Model, UniqueKey
 
 # Longest index name every dialect takes (MySQL: 64, PostgreSQL: 63).
@@ -100,12 +100,12 @@ class SQLSchema:
 
 
 def build(dialect: str, version: int | None = None) -> SQLSchema:
-    """Tables, indexes and unique keys of every model for `dialect`, as schema
-    `version` has them (None: the latest)."""
+    """Tables, indexes and unique keys of every stored model (shadow tables
+    included) for `dialect`, as schema `version` has them (None: the latest)."""
     metadata = sa.MetaData()
     tables: dict[str, sa.Table] = {}
     keys_by_name: dict[str, tuple[type[Model], UniqueKey]] = {}
-    for model in MODELS.values():
+    for model in stored_models(version):
         table = _table(model, metadata, dialect, keys_by_name, version)
         tables[model.__tablename__] = table
     return SQLSchema(metadata, tables, keys_by_name)
@@ -132,7 +132,7 @@ def _table(model: type[Model], metadata: sa.MetaData, dialect: str,
         name = short_name(key.name)
         keys_by_name[name] = (model, key)
         extras.append(_unique_index(model, key, name, dialect, columns))
-    kwargs: dict[str, Any] = {"sqlite_autoincrement": True}
+    kwargs: dict[str, Any] = {"sqlite_autoincrement": model.primary_key.autoincrement}
     if _is_mysql(dialect):
         kwargs.update(mysql_engine="InnoDB", mysql_charset="utf8mb4",
                       mysql_collate="utf8mb4_nopad_bin")

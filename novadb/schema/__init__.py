@@ -1,16 +1,17 @@
-"""The schema: the declaration vocabulary and the 49 models, in the seed's order."""
+"""The schema: the declaration vocabulary, the 49 models in the seed's order, and
+their shadow models (archived rows)."""
 from __future__ import annotations
 
 from novadb.schema import models as _models
 from novadb.schema.types import (
     NO_DEFAULT, BigInteger, Boolean, Column, Computed, DateTime, Float, Index, Integer, Model,
-    Relation, String, Text, Type, UniqueKey,
+    Reference, Relation, String, Text, Type, UniqueKey,
 )
 
 __all__ = [
-    "MODELS", "get_model",
+    "MODELS", "get_model", "SHADOW_MODELS", "shadow_of", "stored_models",
     "Type", "Integer", "BigInteger", "Float", "Boolean", "DateTime", "Text", "String",
-    "Column", "Index", "UniqueKey", "Relation", "Computed", "Model", "NO_DEFAULT",
+    "Column", "Index", "UniqueKey", "Relation", "Reference", "Computed", "Model", "NO_DEFAULT",
 ]
 
 #: Model name -> model class, in the seed's order.
@@ -25,3 +26,6 @@ def get_model(name: str) -> type[Model]:
         return MODELS[name]
     except KeyError:
         raise KeyError(f"no model named {name!r}") from None
+
+
+from novadb.schema.shadow import SHADOW_MODELS, shadow_of, stored_models  # noqa: E402

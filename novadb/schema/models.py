@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 from novadb import exception
 from novadb.schema.types import (
     BigInteger, Boolean, Column, Computed, ComputeFunction, DateTime, Float, Index, Integer,
-    Model, Relation, String, Text, UniqueKey,
+    Model, Reference, Relation, String, Text, UniqueKey,
 )
 
 __all__ = [
@@ -287,6 +287,7 @@ class Console(Model):
     """A console of an instance, served from a console pool."""
 
     __tablename__ = "consoles"
+    __references__ = (Reference("instance_uuid", "Instance", "uuid"),)
     __indexes__ = (Index("consoles_instance_uuid_idx", "instance_uuid"),)
     __relations__ = (
         Relation("pool", "ConsolePool", "pool_id", "id", many=False, live=()),
@@ -334,6 +335,7 @@ class FixedIp(Model):
     """A fixed IP address of a network."""
 
     __tablename__ = "fixed_ips"
+    __references__ = (Reference("instance_uuid", "Instance", "uuid"),)
     __indexes__ = (
         Index("address", "address"),
         # MySQL's `network_id` here and on virtual_interfaces: renamed, as index
@@ -829,6 +831,7 @@ class SMBackendConf(Model):
     """A storage-manager backend configuration."""
 
     __tablename__ = "sm_backend_config"
+    __references__ = (Reference("flavor_id", "SMFlavors"),)
     __unique_keys__ = (
         UniqueKey("uniq_sm_backend_config0config_params", "config_params",
                   live_only=False,
@@ -860,6 +863,7 @@ class SMVolume(Model):
     """A storage-manager volume (id = the volume's id)."""
 
     __tablename__ = "sm_volume"
+    __references__ = (Reference("id", "Volume"), Reference("backend_id", "SMBackendConf"))
 
     id = Column(String(36), primary_key=True)
     backend_id = Column(Integer, nullable=False)
@@ -1009,6 +1013,7 @@ class VirtualInterface(Model):
     """A virtual network interface (MAC address) of an instance on a network."""
 
     __tablename__ = "virtual_interfaces"
+    __references__ = (Reference("instance_uuid", "Instance", "uuid"),)
     # MySQL's `network_id` index, renamed (see FixedIp).
     __indexes__ = (Index("virtual_interfaces_network_id_idx", "network_id"),)
     __unique_keys__ = (

@@ -14,8 +14,8 @@ from novadb import query
 
 __all__ = [
     "Type", "Integer", "BigInteger", "Float", "Boolean", "DateTime", "Text", "String",
-    "Column", "Index", "UniqueKey", "Relation", "Computed", "ComputeFunction", "Model",
-    "NO_DEFAULT",
+    "Column", "Index", "UniqueKey", "Relation", "Reference", "Computed", "ComputeFunction",
+    "Model", "NO_DEFAULT",
 ]
 
 
@@ -224,6 +224,20 @@ class Relation:
     through: tuple[str, str, str] | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """A column whose values name rows of another model (by its `target_column`):
+    a foreign key of the 2012 schema that no relation implies (a relation
+    already says which side points at which).  The operator tools never archive
+    a row another row points at; no backend enforces a reference.  History
+    rows that only name an instance (faults, migrations) declare none, so that
+    they never keep a deleted instance from being archived."""
+
+    column: str
+    target: str
+    target_column: str = "id"
+
+
 #: What computes a `Computed` key: (row, related, conf) -> value.
 ComputeFunction = Callable[[Mapping[str, Any], Mapping[str, Any], Any], Any]
 
@@ -253,7 +267,8 @@ class Model:
     """Base of every declared model; subclasses declare Column attributes.
 
     Class attributes: `__tablename__`, `__indexes__`, `__unique_keys__`,
-    `__relations__`, `__computed__`.  The four shared columns (created_at,
+    `__relations__`, `__references__`, `__computed__`, and `__since__`, the
+    schema version that adds the model's table.  The four shared columns (created_at,
     updated_at, deleted_at, deleted) are added to every model.  Derived on each
     model: `columns`, `primary_key`, `relations` and `computed` by name, and
     `computed_needs`, the relations its computed keys are built from.
@@ -263,7 +278,9 @@ class Model:
     __indexes__: ClassVar[tuple[Index, ...]] = ()
     __unique_keys__: ClassVar[tuple[UniqueKey, ...]] = ()
     __relations__: ClassVar[tuple[Relation, ...]] = ()
+    __references__: ClassVar[tuple[Reference, ...]] = ()
     __computed__: ClassVar[tuple[Computed, ...]] = ()
+    __since__: ClassVar[int] = 1
 
     columns: ClassVar[dict[str, Column]]
     primary_key: ClassVar[Column]
