@@ -33,6 +33,7 @@ from typing import Any, Callable, Mapping
 
 from novadb import exception
 from novadb.schema import MODELS, Model
+from novadb.schema.references import pointers
 
 __all__ = [
     "Normalizer", "AmbiguousRecord", "references", "keyword_references", "model_of",
@@ -49,33 +50,19 @@ class AmbiguousRecord(TypeError):
 # -- what the schema says ----------------------------------------------------------------------
 
 def _derive_references() -> dict[str, dict[str, str]]:
-    """{model name: {column: table its values are ids of}} from the declared relations."""
+    """{model name: {column: table its values are ids of}}: the schema's
+    references (`novadb.schema.references`) to a primary key."""
     refs: dict[str, dict[str, str]] = {name: {} for name in MODELS}
-
-    def add(model: str, column: str, target: str) -> None:
-        if column == MODELS[model].primary_key.name:
-            return  # a primary key is numbered in its own table
-        table = MODELS[target].__tablename__
-        known = refs[model].setdefault(column, table)
+    for pointer in pointers():
+        if pointer.target_column != pointer.target.primary_key.name:
+            continue
+        if pointer.column == pointer.model.primary_key.name:
+            continue  # a primary key is numbered in its own table
+        table = pointer.target.__tablename__
+        known = refs[pointer.model.__name__].setdefault(pointer.column, table)
         if known != table:
-            raise ValueError(f"{model}.{column} references both {known} and {table}")
-
-    for name, model in MODELS.items():
-        for rel in model.relations.values():
-            target = MODELS[rel.target]
-            local_is_pk = rel.local == model.primary_key.name
-            remote_is_pk = rel.remote == target.primary_key.name
-            if rel.through is not None:
-                link, link_local, link_remote = rel.through
-                if local_is_pk:
-                    add(link, link_local, name)
-                if remote_is_pk:
-                    add(link, link_remote, rel.target)
-                continue
-            if remote_is_pk:
-                add(name, rel.local, rel.target)
-            if local_is_pk:
-                add(rel.target, rel.remote, name)
+            raise ValueError(f"{pointer.model.__name__}.{pointer.column} references both "
+                             f"{known} and {table}")
     return refs
 
 

@@ -442,3 +442,62 @@ def test_commit_makes_the_rows_hanging_off_a_row_visible_before_it():
         mark = tx._mark
         tx._mark = lambda model, ids, change: (order.append(model), mark(model, ids, change))
     assert order == [InstanceMetadata, Instance]
+
+
+class _Died(BaseException):
+    """The archiving process dies here: no undo, no commit, no lock released."""
+
+
+def _deleted_instances(store, count):
+    from novadb.schema.models import Instance
+
+    now = datetime.datetime(2012, 1, 1)
+    with store.transaction(write=True) as tx:
+        for i in range(count):
+            tx.insert(Instance, {**{c: None for c in Instance.columns}, "id": i + 1,
+                                 "uuid": f"00000000-0000-0000-0000-{i:012d}",
+                                 "deleted": True, "deleted_at": now, "created_at": now,
+                                 "shutdown_terminate": False, "disable_terminate": False})
+
+
+@pytest.mark.parametrize("dies", ["before the live rows are deleted",
+                                  "after the live rows are deleted"])
+def test_an_archiving_process_that_dies_leaves_each_row_in_one_place_once_swept(
+        monkeypatch, dies):
+    from novadb.ops import archive
+    from novadb.schema import shadow_of
+    from novadb.schema.models import Instance
+
+    store = MongoStore(f"mongomock://localhost/died{len(dies)}")
+    store.sync_schema()
+    _deleted_instances(store, 3)
+    real_delete = store_module.MongoTransaction.delete
+
+    def delete(tx, model, where):
+        if model is Instance and dies.startswith("before"):
+            raise _Died()
+        return real_delete(tx, model, where)
+
+    real_commit = store_module.MongoTransaction.commit
+
+    def commit(tx):
+        if any(tx.pending.values()):  # the archiving transaction
+            raise _Died()
+        real_commit(tx)
+
+    monkeypatch.setattr(store_module.MongoTransaction, "delete", delete)
+    monkeypatch.setattr(store_module.MongoTransaction, "commit", commit)
+    monkeypatch.setattr(store_module.MongoTransaction, "rollback", lambda tx, mark=0: None)
+    monkeypatch.setattr(store_module.MongoTransaction, "release", lambda tx: None)
+    with pytest.raises(_Died):
+        archive.archive_deleted_rows(store)
+    monkeypatch.undo()
+    store.sweep(now=datetime.datetime.utcnow() + datetime.timedelta(hours=1))
+    with store.transaction() as tx:
+        live = [r["id"] for r in tx.select(Instance)]
+        shadow = [r["id"] for r in tx.select(shadow_of(Instance))]
+    if dies.startswith("before"):
+        assert (live, shadow) == ([1, 2, 3], [])
+    else:
+        assert (live, shadow) == ([], [1, 2, 3])
+    assert archive.archive_deleted_rows(store).total == len(live)
