@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from novadb import loader, migration
 from novadb.backends.sqlalchemy import tables
-from novadb.backends.sqlalchemy.store import dialect_of
+from novadb.backends.sqlalchemy.store import dialect_of, listed_servers
 from novadb.conformance.provision import Provisioner
 from novadb.schema import stored_models
 
@@ -69,8 +69,8 @@ def _empty(conn: sa.Connection, all_tables: dict[str, sa.Table]) -> None:
         conn.execute(sa.text("DELETE FROM sqlite_sequence"))
     elif dialect == "postgresql":
         for name in names:
-            pk = MODELS_BY_TABLE[name].primary_key
-            if pk.autoincrement:
+            pk = MODELS_BY_TABLE[name].primary_key if name in MODELS_BY_TABLE else None
+            if pk is not None and pk.autoincrement:
                 conn.execute(sa.text(
                     f"SELECT setval(pg_get_serial_sequence('{name}', '{pk.name}'), 1, false)"))
 
@@ -167,3 +167,48 @@ class MySQLProvisioner(ServerProvisioner):
     def create_database(self, conn: sa.Connection, name: str) -> None:
         conn.execute(sa.text(
             f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"))
+
+
+class GaleraProvisioner(MySQLProvisioner):
+    """A database of its own on a MariaDB Galera cluster, written through one node
+    and read through another: `connection` lists the nodes (``host`` parameters)
+    first to last, `slave_connection` from the second on, so that the read-only
+    functions run on node 2 while the rest run on node 1 (each fails over to the
+    next node listed).
+
+    The cluster is the one of ``tools/cluster.py galera start`` (127.0.0.1:3311-3313)
+    unless `NOVADB_TEST_GALERA_URL` or ``--novadb-url`` lists other nodes.  The
+    test database is created and dropped through the first node (DDL replicates).
+    """
+
+    default_server = ("mysql+pymysql://root@/"
+                      "?host=127.0.0.1:3311&host=127.0.0.1:3312&host=127.0.0.1:3313")
+    env_var = "NOVADB_TEST_GALERA_URL"
+
+    def cluster_url(self) -> sa.engine.URL:
+        """The URL listing the cluster's nodes, without a database."""
+        url = sa.engine.make_url(os.environ.get(self.env_var) or self.url
+                                 or self.default_server)
+        if len(listed_servers(url)) < 2:
+            raise LookupError(f"{self.name}: {url.render_as_string(hide_password=True)} "
+                              "lists fewer than two Galera nodes as host parameters")
+        return url
+
+    def server_url(self) -> sa.engine.URL:
+        """The first node's own URL: where the test database is created and dropped."""
+        url = self.cluster_url()
+        host, port = listed_servers(url)[0]
+        return url.difference_update_query(["host"]).set(host=host, port=port)
+
+    def flags(self) -> dict[str, Any]:
+        url = self.cluster_url().set(database=self.name_in_server)
+        nodes = [f"{host}:{port}" for host, port in listed_servers(url)]
+        read = url.update_query_dict({"host": nodes[1:] + nodes[:1]})
+        return {"db_backend": "sqlalchemy",
+                "sql_connection": url.render_as_string(hide_password=False),
+                "slave_connection": read.render_as_string(hide_password=False)}
+
+    def describe(self) -> str:
+        nodes = [f"{host}:{port}" for host, port in listed_servers(self.cluster_url())]
+        return (f"MariaDB Galera database {self.name_in_server}, written through "
+                f"{nodes[0]}, read through {nodes[1]} (nodes {', '.join(nodes)})")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import re
 import threading
 from decimal import Decimal
 from typing import Any, ContextManager, Iterator, Sequence
@@ -21,16 +22,14 @@ import sqlalchemy as sa
 from oslo_db.sqlalchemy import exc_filters
 from sqlalchemy import event, pool
 
-from novadb import config, query
+from novadb import config, exception, query
 from novadb.loads import Load
 from novadb.backends.sqlalchemy import errors, filters, related, tables
 from novadb.backends.sqlalchemy.filters import compile_filter, compile_order
 from novadb.schema.types import Model, UniqueKey
-from novadb.store import ConnectionLost, Store, Transaction, TransientError, full_order
+from novadb.store import ConnectionLost, Store, Transaction, full_order
 
 _BEGIN = "novadb_sqlite_begin"
-# Seconds a transaction waits for a named lock before it is retried afresh.
-LOCK_WAIT = 30
 # Rows one INSERT of `insert_many` carries at most (SQLAlchemy also splits a
 # batch where the dialect's limit on bound parameters requires it).
 BATCH_ROWS = 65536
@@ -80,6 +79,7 @@ def make_engine(conf: Any, url: str | sa.engine.URL) -> sa.Engine:
     url = sa.engine.make_url(url)
     dialect = dialect_of(url)
     in_memory = dialect == "sqlite" and url.database in (None, "", ":memory:")
+    servers = listed_servers(url) if dialect == "mysql" else []
     kwargs: dict[str, Any] = {}
     options = conf.database
     debug = options.connection_debug
@@ -108,7 +108,124 @@ def make_engine(conf: Any, url: str | sa.engine.URL) -> sa.Engine:
         _sqlite_events(engine, conf, in_memory)
     elif dialect == "mysql":
         _mysql_events(engine)
+        if servers:
+            _failover_events(engine, servers)
     return engine
+
+
+def listed_servers(url: sa.engine.URL) -> list[tuple[str, int]]:
+    """The MariaDB/MySQL servers `url` lists as ``host`` query parameters
+    (``?host=db1:3306&host=db2``; the port defaults to 3306), in order; [] when
+    it lists none.
+
+    Raises InvalidInput when a port is not a number, or when the URL has a host
+    of its own besides the list.
+    """
+    listed = url.query.get("host")
+    if not listed:
+        return []
+    if url.host:
+        raise exception.InvalidInput(
+            reason=f"a MariaDB/MySQL URL names its servers either as its host or as host "
+                   f"parameters, not both (host {url.host!r})")
+    servers = []
+    for item in [listed] if isinstance(listed, str) else listed:
+        host, port = _host_port(item)
+        if not host or not port.isdigit():
+            raise exception.InvalidInput(
+                reason=f"the MariaDB/MySQL URL's host parameter {item!r} is not host or "
+                       "host:port")
+        servers.append((host, int(port)))
+    return servers
+
+
+def _host_port(item: str) -> tuple[str, str]:
+    """A host parameter's host and port (3306 when it names none): ``db``,
+    ``db:3307``, ``10.0.0.1:3307``, ``[::1]:3307``, a bare IPv6 address."""
+    if item.startswith("["):
+        host, _, rest = item[1:].partition("]")
+        return host, rest[1:] if rest.startswith(":") else rest or "3306"
+    if item.count(":") == 1:
+        host, _, port = item.partition(":")
+        return host, port
+    return item, "3306"
+
+
+#: MariaDB/MySQL error codes of a server that was not reached or not ready: a
+#: connection that met one is worth retrying (oslo.db maps them to DBConnectionError).
+_UNREACHABLE = frozenset({2002, 2003, 2006, 2013, 1047})
+#: The client's "Can't connect" code, and the one Galera sends from a node not ready
+#: for clients ("WSREP has not yet prepared node for application use").
+CR_CONN_HOST_ERROR, ER_UNKNOWN_COM_ERROR = 2003, 1047
+
+
+def _failover_events(engine: sa.Engine, servers: list[tuple[str, int]]) -> None:
+    """Each new connection of `engine` goes to the first of `servers` that accepts
+    it; a Galera node that is not Synced refuses.  When none accepts, the error
+    is one DB-API OperationalError with each server's reason."""
+    dbapi = engine.dialect.loaded_dbapi
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, record: Any, cargs: list[Any], cparams: dict[str, Any]
+                 ) -> Any:
+        refusals: list[str] = []
+        codes: list[Any] = []
+        for host, port in servers:
+            name = f"{host}:{port}: " if len(servers) > 1 else ""
+            try:
+                connection = dialect.connect(*cargs, **{**cparams, "host": host, "port": port})
+            except dbapi.Error as exc:
+                refusals.append(f"{name}{_refusal(exc)}")
+                codes.append(exc.args[0] if exc.args else None)
+                continue
+            try:
+                not_ready = _galera_not_ready(connection)
+            except dbapi.Error as exc:
+                not_ready = _refusal(exc)
+            if not_ready is None:
+                return connection
+            with contextlib.suppress(dbapi.Error):
+                connection.close()
+            refusals.append(f"{name}{not_ready}")
+            codes.append(ER_UNKNOWN_COM_ERROR)
+        reached = not any(code in _UNREACHABLE for code in codes)
+        raise dbapi.OperationalError(codes[-1] if reached else CR_CONN_HOST_ERROR,
+                                     "; ".join(refusals))
+
+
+def _galera_not_ready(connection: Any) -> str | None:
+    """Why a new session's server is a Galera node that may not serve it (not
+    Synced), or None.  A Synced node's session gets causal reads (``wsrep_sync_wait
+    = 1``, unless the server or the URL's ``init_command`` set another value): the
+    sessions of a list of servers may be on several nodes at once (after a failover,
+    until recycled), and a read must see every write committed before it on any."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW SESSION VARIABLES "
+                       "WHERE Variable_name IN ('wsrep_on', 'wsrep_sync_wait')")
+        variables = dict(cursor.fetchall())
+        if variables.get("wsrep_on") != "ON":
+            return None
+        cursor.execute("SHOW GLOBAL STATUS "
+                       "WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state_comment')")
+        status = dict(cursor.fetchall())
+        state, ready = status.get("wsrep_local_state_comment"), status.get("wsrep_ready")
+        if state != "Synced" or ready != "ON":
+            return f"Galera node not Synced (state {state}, wsrep_ready {ready})"
+        if variables.get("wsrep_sync_wait") == "0":
+            cursor.execute("SET SESSION wsrep_sync_wait = 1")
+    return None
+
+
+def _refusal(exc: BaseException) -> str:
+    """The DB-API's reason a connection was refused, without the client's preamble."""
+    args = getattr(exc, "args", ())
+    lines = str(args[1] if len(args) == 2 else exc).strip().splitlines()
+    line = lines[0] if lines else type(exc).__name__
+    found = _CANT_CONNECT.match(line)
+    return found.group(1) if found else line
+
+
+_CANT_CONNECT = re.compile(r"Can't connect to \w+ server on .*? \((?:\[Errno -?\d+\] )?(.*)\)$")
 
 
 def _mysql_events(engine: sa.Engine) -> None:
@@ -150,8 +267,6 @@ class SQLTransaction(Transaction):
     def __init__(self, store: "SQLStore", conn: sa.Connection):
         self.store = store
         self.conn = conn
-        #: MySQL named locks to release when the transaction ends.
-        self.held: list[str] = []
 
     def _table(self, model: type[Model]) -> sa.Table:
         return self.store.schema.tables[model.__tablename__]
@@ -482,37 +597,31 @@ class SQLTransaction(Transaction):
         return table.c[pk].in_(keys) if keys else sa.false()
 
     def lock(self, name: str) -> None:
-        """PostgreSQL: a transaction-scoped advisory lock; MariaDB/MySQL: a named
-        lock released when the transaction ends; SQLite: write transactions are
-        serialized already (BEGIN IMMEDIATE, or one shared in-memory connection)."""
+        """PostgreSQL: a transaction-scoped advisory lock; MariaDB/MySQL: the
+        name's lock row, written (`tables.LOCKS`: it also holds across a Galera
+        cluster's nodes); SQLite: write transactions are serialized already
+        (BEGIN IMMEDIATE, or one shared in-memory connection)."""
         digest = hashlib.sha1(name.encode("utf-8")).digest()
         with self._errors():
             if self.store.dialect == "postgresql":
                 key = int.from_bytes(digest[:8], "big", signed=True)
                 self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
             elif self.store.dialect == "mysql":
-                label = "novadb:" + digest.hex()[:40]
-                got = self.conn.execute(sa.text("SELECT GET_LOCK(:label, :wait)"),
-                                        {"label": label, "wait": LOCK_WAIT}).scalar()
-                if got != 1:
-                    raise TransientError(f"lock {name!r} not granted")
-                self.held.append(label)
+                self.conn.execute(sa.text(
+                    f"INSERT INTO {tables.LOCKS} (name, taken) VALUES (:name, 1) "
+                    "ON DUPLICATE KEY UPDATE taken = taken + 1"), {"name": digest.hex()})
 
     def release(self) -> None:
-        """Release the named locks MySQL keeps past the end of a transaction."""
-        try:
-            while self.held:
-                self.conn.execute(sa.text("SELECT RELEASE_LOCK(:label)"),
-                                  {"label": self.held[-1]})
-                self.held.pop()
-        except errors.CAUGHT:
-            # Closing the session is what releases them then.
-            self.conn.invalidate()
+        """Nothing outlives the transaction: every lock is transaction-scoped."""
 
     def lock_row(self, model: type[Model], column: str, value: Any) -> None:
-        """A row lock (``SELECT ... FOR UPDATE``); SQLite's write transactions are
-        serialized already."""
+        """PostgreSQL: a row lock (``SELECT ... FOR UPDATE``); MariaDB/MySQL: the
+        row's lock row (a row lock alone does not hold across Galera's nodes);
+        SQLite's write transactions are serialized already."""
         if self.store.dialect == "sqlite":
+            return
+        if self.store.dialect == "mysql":
+            self.lock(f"row:{model.__tablename__}:{column}={value!r}")
             return
         table = self._table(model)
         pk = table.c[model.primary_key.name]

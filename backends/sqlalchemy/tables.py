@@ -108,7 +108,26 @@ def build(dialect: str, version: int | None = None) -> SQLSchema:
     for model in stored_models(version):
         table = _table(model, metadata, dialect, keys_by_name, version)
         tables[model.__tablename__] = table
+    if _is_mysql(dialect) and (version is None or version >= LOCKS_SINCE):
+        tables[LOCKS] = _locks_table(metadata)
     return SQLSchema(metadata, tables, keys_by_name)
+
+
+#: MariaDB/MySQL's lock rows (`SQLTransaction.lock`), from schema version 3.
+LOCKS = "novadb_locks"
+LOCKS_SINCE = 3
+
+
+def _locks_table(metadata: sa.MetaData) -> sa.Table:
+    """One row per lock name (a SHA-1 of it): a transaction holds a lock by
+    writing its row.  A row lock, unlike a named lock (GET_LOCK), also holds
+    across the nodes of a Galera cluster: two nodes' transactions writing one
+    row conflict at certification, and one of them is retried."""
+    return sa.Table(LOCKS, metadata,
+                    sa.Column("name", sa.String(40), primary_key=True, autoincrement=False),
+                    sa.Column("taken", sa.BigInteger(), nullable=False),
+                    mysql_engine="InnoDB", mysql_charset="utf8mb4",
+                    mysql_collate="utf8mb4_nopad_bin")
 
 
 def _table(model: type[Model], metadata: sa.MetaData, dialect: str,
