@@ -8,7 +8,6 @@ deselects; run them with::
 """
 from __future__ import annotations
 
-import importlib.util
 import pathlib
 import shutil
 import threading
@@ -18,16 +17,14 @@ import psycopg
 import pymysql
 import pytest
 
+from tools import cluster
+
 pytestmark = [
     pytest.mark.clusters,
     # One xdist worker owns the clusters' fixed ports.
     pytest.mark.xdist_group("clusters"),
 ]
 
-TOOL = pathlib.Path(__file__).resolve().parent.parent / "tools" / "cluster.py"
-_spec = importlib.util.spec_from_file_location("novadb_cluster_tool", TOOL)
-cluster = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cluster)
 
 GALERA_DIR = pathlib.Path("/tmp/novadb-test-galera")
 PG_DIR = pathlib.Path("/tmp/novadb-test-pg")

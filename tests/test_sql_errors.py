@@ -1,12 +1,13 @@
 """The SQL error table: every error a SQL server raises becomes a novadb error."""
 from __future__ import annotations
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from oslo_db import exception as db_exc
 
 from novadb import exception
-from novadb.backends.sqlalchemy import errors
+from novadb.backends.sqlalchemy import connection_error, errors, parse_url, server
 from novadb.schema.models import KeyPair
 from novadb.store import ConnectionLost, TransientError, UniqueViolation
 
@@ -81,3 +82,56 @@ def test_tracebacks_of_translated_errors_are_logged_at_debug_only(caplog):
         oslo.warning("DB exception wrapped.")
     assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
         ("DEBUG", "DB exception wrapped.")]
+
+
+# -- the multi-host URL ------------------------------------------------------------------
+
+def test_a_multi_host_url_names_every_host_in_its_errors():
+    url = parse_url("postgresql+psycopg://nova:secret@/nova?host=db1:5441&host=db2"
+                    "&target_session_attrs=read-write")
+    assert server(url) == "PostgreSQL servers db1:5441, db2:5432"
+    assert server(parse_url("postgresql+psycopg://nova@/nova?host=/run/postgresql")) == (
+        "PostgreSQL server /run/postgresql")
+    assert server(parse_url("postgresql+psycopg://nova@db:5441/nova")) == (
+        "PostgreSQL server db:5441")
+    failed = psycopg.OperationalError(
+        'connection failed: connection to server at "db2", port 5432 failed: '
+        "session is read-only\nMultiple connection attempts failed. All failures were:\n"
+        "- host: 'db1', port: '5441', hostaddr: '10.0.0.1': connection failed: connection "
+        'to server at "db1", port 5441 failed: Connection refused\n'
+        "\tIs the server running on that host and accepting TCP/IP connections?\n"
+        "- host: 'db2', port: '5432', hostaddr: '10.0.0.2': connection failed: connection "
+        'to server at "db2", port 5432 failed: session is read-only')
+    assert str(connection_error(url, failed)) == (
+        "cannot connect to the PostgreSQL servers db1:5441, db2:5432 ([database] connection):"
+        " db1:5441: Connection refused; db2:5432: session is read-only")
+
+
+class _Store:
+    url = parse_url("postgresql+psycopg://nova:secret@/nova?host=db1:5441&host=db2:5442")
+
+
+@pytest.mark.parametrize("message", [
+    'connection failed: connection to server at "db1" (10.0.0.1), port 5441 failed: '
+    "Connection refused",
+    'connection failed: connection to server at "db2", port 5442 failed: session is read-only',
+    'connection failed: connection to server at "db2", port 5442 failed: FATAL:  the '
+    "database system is starting up",
+    "connection timeout expired",
+])
+def test_a_postgresql_server_not_reached_at_connect_is_a_lost_connection_retried(message):
+    raised = sa.exc.OperationalError(None, None, psycopg.OperationalError(message))
+    error = errors.translate(raised, _Store())
+    assert isinstance(error, ConnectionLost)
+    assert str(error).startswith("cannot connect to the PostgreSQL servers db1:5441, db2:5442")
+    assert "secret" not in str(error)
+
+
+def test_a_postgresql_server_refusing_the_login_is_no_lost_connection():
+    raised = sa.exc.OperationalError(None, None, psycopg.OperationalError(
+        'connection failed: connection to server at "db1", port 5441 failed: FATAL:  '
+        'password authentication failed for user "nova"'))
+    assert type(errors.translate(raised, _Store())) is exception.DBError
+    # A COMMIT whose connection broke stays an unknown outcome, never retried.
+    broken = db_exc.DBConnectionError(Exception("server closed the connection unexpectedly"))
+    assert type(errors.translate_commit(broken, _Store())) is exception.DBConnectionError

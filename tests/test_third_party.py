@@ -36,6 +36,8 @@ class EchoProvisioner(Provisioner):
             "statistics not done yet",
         "test_hosts_parity.py::test_hosts_results_match_the_memory_reference":
             "statistics not done yet",
+        "test_cloud.py::test_read_everything_matches_the_memory_reference":
+            "statistics not done yet",
     }
 '''
 
@@ -73,5 +75,5 @@ def test_one_command_runs_the_whole_suite_on_a_third_party_driver(tmp_path):
         cwd=repo, env=env, capture_output=True, text=True, timeout=600)
     tail = done.stdout[-3000:]
     assert done.returncode == 0, tail + done.stderr[-2000:]
-    assert "4 xfailed" in tail and "failed" not in tail.replace("xfailed", "")
+    assert "5 xfailed" in tail and "failed" not in tail.replace("xfailed", "")
     assert "novadb conformance" in tail and "echo: " in tail

@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from typing import Callable
 
@@ -669,6 +670,57 @@ synchronous_standby_names = ''
         _run([*_as_user("postgres"), str(PG_BIN / "pg_ctl"), "start", "-w", "-t",
               str(int(timeout)), "-D", str(node.data), "-l", str(node.log)],
              node.log, f"postgres {node.name}: pg_ctl start")
+
+
+# -- a memory watchdog -------------------------------------------------------------------
+
+#: Resident memory past which `MemoryWatchdog` kills a node.
+RSS_LIMIT = 3 << 30
+
+
+def rss(pid: int) -> int:
+    """Resident memory of process `pid` in bytes (0 when it is gone)."""
+    try:
+        pages = int(pathlib.Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+class MemoryWatchdog(threading.Thread):
+    """SIGKILLs any node of `galera` whose resident memory passes `limit` bytes and
+    keeps one line per kill in `kills` (on a shared machine a runaway node must not
+    take others' processes down; MariaDB 10.11's Galera purge has been seen to grow
+    without bound: see `GaleraProvisioner.restart_counters`)."""
+
+    def __init__(self, galera: "GaleraCluster", limit: int = RSS_LIMIT, period: float = 0.25):
+        super().__init__(name="galera-memory-watchdog", daemon=True)
+        self.galera, self.limit, self.period = galera, limit, period
+        self.kills: list[str] = []
+        self.peak: dict[int, int] = {}
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        while not self.halt.wait(self.period):
+            for node in self.galera.nodes:
+                pid = node.pid()
+                used = rss(pid) if pid else 0
+                self.peak[node.index] = max(self.peak.get(node.index, 0), used)
+                if used > self.limit:
+                    os.kill(pid, signal.SIGKILL)
+                    self.kills.append(f"galera node {node.index} (pid {pid}) reached "
+                                      f"{used >> 20} MiB resident: SIGKILLed")
+
+    def check(self) -> None:
+        """`ClusterError` if the watchdog had to kill a node."""
+        if self.kills:
+            raise ClusterError("memory watchdog: " + "; ".join(self.kills))
+
+    def stop(self) -> list[str]:
+        """End the watch; the kills it made."""
+        self.halt.set()
+        self.join()
+        return self.kills
 
 
 # -- command line ----------------------------------------------------------------------

@@ -108,9 +108,21 @@ def redacted(url: str | sa.engine.URL) -> str:
 
 
 def server(url: sa.engine.URL) -> str:
-    """"PostgreSQL server host:port" (no credentials) of a server URL."""
+    """"PostgreSQL server host:port" (no credentials) of a server URL; of one
+    listing several hosts, "PostgreSQL servers host:port, host:port"."""
     name, port = _SERVERS.get(dialect_of(url), (url.get_backend_name(), None))
-    return f"{name} server {url.host or 'localhost'}:{url.port or port}"
+    hosts = _hosts(url, port)
+    return f"{name} server{'s' if len(hosts) > 1 else ''} {', '.join(hosts)}"
+
+
+def _hosts(url: sa.engine.URL, port: int | None) -> list[str]:
+    """Each server of `url` as host:port: its host, or the ``host`` query
+    parameters of SQLAlchemy's multi-host form (``/nova?host=a:5432&host=b``)."""
+    listed = url.query.get("host") if not url.host else None
+    if not listed:
+        return [f"{url.host or 'localhost'}:{url.port or port}"]
+    listed = [listed] if isinstance(listed, str) else list(listed)
+    return [h if ":" in h or h.startswith("/") else f"{h}:{port}" for h in listed]
 
 
 def _sqlite_file(url: sa.engine.URL) -> str | None:
@@ -163,11 +175,20 @@ def _unreachable(exc: BaseException) -> bool:
     return False
 
 
+#: A line of the list of attempts psycopg appends to a failed multi-host connection.
+_ATTEMPT = re.compile(r"^- host: '?(.*?)'?, port: '?(.*?)'?, hostaddr: .* failed: (.*)$", re.M)
+
+
 def _reason(exc: BaseException) -> str:
-    """The driver's first line on why the connection failed."""
+    """The driver's first line on why the connection failed; for a connection
+    to several hosts, each host's, as "host:port: reason; ..."."""
     orig = _dbapi_error(exc)
     args = getattr(orig, "args", ())
     text = args[1] if len(args) == 2 and isinstance(args[0], int) else str(orig)  # PyMySQL
+    attempts = list(dict.fromkeys(f"{host}:{port}: {why.strip()}"
+                                  for host, port, why in _ATTEMPT.findall(str(text))))
+    if len(attempts) > 1:
+        return "; ".join(attempts)
     lines = str(text).strip().splitlines()
     line = lines[0] if lines else type(orig).__name__
     return line.rpartition(" failed: ")[2] or line

@@ -6,6 +6,7 @@ those onto what the generic layer understands.  Nothing else escapes.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 import sqlalchemy as sa
@@ -24,6 +25,21 @@ def _locked(exc: Exception) -> bool:
     return "database is locked" in text or "database table is locked" in text
 
 
+#: libpq's words (since PostgreSQL 14) for a connection attempt that failed, and
+#: psycopg's for one that timed out; oslo.db knows only the older "could not connect".
+_CONNECT_FAILED = re.compile(r"connection to server (?:at|on) .*? failed: |"
+                             r"connection timeout expired")
+
+
+def _not_connected(exc: Exception) -> bool:
+    """Whether opening a PostgreSQL connection failed before any server took it:
+    none answered, or none was usable yet (a standby where a writable server is
+    asked for, one starting up), as opposed to a refusal (a bad password)."""
+    from novadb.backends.sqlalchemy import _dbapi_error, _unreachable
+
+    return bool(_CONNECT_FAILED.search(str(_dbapi_error(exc)))) and _unreachable(exc)
+
+
 # (oslo.db / SQLAlchemy class, extra test or None, builder of the novadb error)
 TABLE: list[tuple[type[BaseException], Callable[[Any], bool] | None,
                   Callable[[Any, Any, Any], Exception]]] = [
@@ -37,6 +53,9 @@ TABLE: list[tuple[type[BaseException], Callable[[Any], bool] | None,
      lambda exc, store, model: exception.InvalidUnicodeParameter()),
     # Before COMMIT nothing was written: the call runs again (see `translate_commit`).
     (db_exc.DBConnectionError, None, lambda exc, store, model: ConnectionLost(
+        str(_connection_error(store, exc)))),
+    # oslo.db leaves these as SQLAlchemy's OperationalError: tell them by their words.
+    (Exception, _not_connected, lambda exc, store, model: ConnectionLost(
         str(_connection_error(store, exc)))),
     (db_exc.DBError, None, lambda exc, store, model: exception.DBError(exc)),
     (sa.exc.SQLAlchemyError, None, lambda exc, store, model: exception.DBError(exc)),
